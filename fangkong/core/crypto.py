@@ -1,0 +1,66 @@
+"""Encryption at rest for personal identifiers, and the keyed blind index for exact lookup.
+
+Both keys derive from settings.FIELD_KEY with HKDF under different labels, so the blind index
+cannot be used to decrypt and the ciphertext cannot be matched without the key.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+from functools import cache
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+
+_PREFIX = "v1:"
+
+
+def _derive(label: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"fangkong", info=label).derive(
+        settings.FIELD_KEY.encode()
+    )
+
+
+@cache
+def _aead() -> AESGCM:
+    return AESGCM(_derive(b"field-encryption"))
+
+
+@cache
+def _index_key() -> bytes:
+    return _derive(b"blind-index")
+
+
+def encrypt(plaintext: str) -> str:
+    if plaintext == "":
+        return ""
+    nonce = os.urandom(12)
+    sealed = _aead().encrypt(nonce, plaintext.encode(), None)
+    return _PREFIX + base64.b64encode(nonce + sealed).decode()
+
+
+def decrypt(token: str) -> str:
+    if token == "":
+        return ""
+    if not token.startswith(_PREFIX):
+        raise ValueError("not an encrypted value")
+    raw = base64.b64decode(token[len(_PREFIX) :])
+    return _aead().decrypt(raw[:12], raw[12:], None).decode()
+
+
+def blind_index(kind: str, normalized_value: str) -> str:
+    """Deterministic keyed digest of a normalised identifier; 32 hex characters."""
+    if normalized_value == "":
+        return ""
+    message = f"{kind}:{normalized_value}".encode()
+    return hmac.new(_index_key(), message, hashlib.sha256).hexdigest()[:32]
+
+
+def clear_key_cache() -> None:
+    _aead.cache_clear()
+    _index_key.cache_clear()

@@ -1,0 +1,66 @@
+"""The left navigation, grouped by duty and filtered by what the actor may do.
+
+Modules add their entries to NAVIGATION; an entry appears only when its permission is held.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Perm
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    url_name: str
+    permission: str | None
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    label: str
+    entries: tuple[NavEntry, ...]
+
+
+NAVIGATION: list[NavGroup] = [
+    NavGroup(
+        _("工作台"),
+        (
+            NavEntry(_("首页"), "core:home", None),
+            NavEntry(_("人员查询"), "people:search", Perm.PEOPLE_VIEW),
+            NavEntry(_("登记人员"), "people:register", Perm.PEOPLE_REGISTER),
+            NavEntry(_("行政区划"), "regions:browse", Perm.REGIONS_VIEW),
+        ),
+    ),
+    NavGroup(
+        _("指挥"),
+        (
+            NavEntry(_("指挥体系"), "org:overview", Perm.ORG_VIEW),
+            NavEntry(_("值班值守"), "org:duty", Perm.ORG_VIEW),
+        ),
+    ),
+    NavGroup(
+        _("系统"),
+        (
+            NavEntry(_("用户管理"), "accounts:users", Perm.ACCOUNTS_MANAGE),
+            NavEntry(_("接口令牌"), "accounts:api_tokens", Perm.API_TOKENS_MANAGE),
+            NavEntry(_("操作日志"), "audit:changes", Perm.AUDIT_VIEW),
+            NavEntry(_("查阅日志"), "audit:access", Perm.AUDIT_VIEW),
+        ),
+    ),
+]
+
+
+def navigation_for(actor) -> list[dict]:
+    groups = []
+    for group in NAVIGATION:
+        entries = [
+            {"label": e.label, "url": reverse(e.url_name), "url_name": e.url_name}
+            for e in group.entries
+            if e.permission is None or actor.can(e.permission)
+        ]
+        if entries:
+            groups.append({"label": group.label, "entries": entries})
+    return groups

@@ -1,0 +1,67 @@
+"""Roles and what each may do.
+
+A role is held in a region (a role assignment); the permissions below apply only inside
+that region's subtree. Separation of duties follows MLPS level 3: the system administrator
+manages accounts but sees no personal data; the auditor reads the logs and nothing else.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    HQ_COMMANDER = "hq_commander", _("指挥部领导")
+    COMPREHENSIVE_STAFF = "comprehensive_staff", _("综合组工作人员")
+    WORKGROUP_STAFF = "workgroup_staff", _("工作组工作人员")
+    OPERATOR = "operator", _("县乡工作人员")
+    GRID_WORKER = "grid_worker", _("网格员")
+    CHECKPOINT_STAFF = "checkpoint_staff", _("卡口工作人员")
+    SITE_STAFF = "site_staff", _("隔离点工作人员")
+    LAB_STAFF = "lab_staff", _("采样检测人员")
+    INSPECTOR = "inspector", _("督查人员")
+    AUDITOR = "auditor", _("审计管理员")
+    SYSADMIN = "sysadmin", _("系统管理员")
+
+
+class Perm:
+    """Permission codes. Dotted, like audit actions."""
+
+    PEOPLE_VIEW = "people.view"
+    PEOPLE_REGISTER = "people.register"
+    PEOPLE_REVEAL = "people.reveal"
+    PEOPLE_EXPORT = "people.export"
+    REGIONS_VIEW = "regions.view"
+    ORG_VIEW = "org.view"
+    ORG_MANAGE = "org.manage"
+    DUTY_MANAGE = "duty.manage"
+    AUDIT_VIEW = "audit.view"
+    ACCOUNTS_MANAGE = "accounts.manage"
+    API_TOKENS_MANAGE = "api_tokens.manage"
+
+
+_FIELD_WORK = {Perm.PEOPLE_VIEW, Perm.PEOPLE_REGISTER, Perm.PEOPLE_REVEAL, Perm.REGIONS_VIEW}
+_COMMAND = _FIELD_WORK | {Perm.PEOPLE_EXPORT, Perm.ORG_VIEW}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.HQ_COMMANDER: frozenset(_COMMAND | {Perm.ORG_MANAGE, Perm.DUTY_MANAGE}),
+    Role.COMPREHENSIVE_STAFF: frozenset(_COMMAND | {Perm.ORG_MANAGE, Perm.DUTY_MANAGE}),
+    Role.WORKGROUP_STAFF: frozenset(_COMMAND),
+    Role.OPERATOR: frozenset(_COMMAND | {Perm.DUTY_MANAGE}),
+    Role.GRID_WORKER: frozenset(_FIELD_WORK),
+    Role.CHECKPOINT_STAFF: frozenset(_FIELD_WORK),
+    Role.SITE_STAFF: frozenset(_FIELD_WORK),
+    Role.LAB_STAFF: frozenset(_FIELD_WORK),
+    Role.INSPECTOR: frozenset({Perm.PEOPLE_VIEW, Perm.REGIONS_VIEW, Perm.ORG_VIEW}),
+    Role.AUDITOR: frozenset({Perm.AUDIT_VIEW, Perm.REGIONS_VIEW}),
+    Role.SYSADMIN: frozenset(
+        {Perm.ACCOUNTS_MANAGE, Perm.API_TOKENS_MANAGE, Perm.REGIONS_VIEW, Perm.ORG_VIEW,
+         Perm.ORG_MANAGE}
+    ),
+}
+
+# Roles whose holders must sign in with a second factor.
+TWO_FACTOR_REQUIRED = frozenset({Role.SYSADMIN})
+
+
+def permissions_for(role: str) -> frozenset[str]:
+    return ROLE_PERMISSIONS.get(role, frozenset())

@@ -1,0 +1,46 @@
+"""Region scoping: every query of operational or personal data goes through visible_to(actor).
+
+A division code begins with its parent's code (43 → 4331 → 433130 → 433130101 → 433130101001),
+so a region's subtree is exactly the set of codes with its code as prefix. A scoped model names
+the lookup that reaches its region code (`scope_field`, default the `region` foreign key, whose
+column holds the code) and visible_to filters on that prefix without a join.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db import models
+
+from .errors import NotFound
+
+if TYPE_CHECKING:
+    from .actor import Actor
+
+M = TypeVar("M", bound=models.Model)
+
+
+class ScopedQuerySet(models.QuerySet):
+    def visible_to(self, actor: Actor) -> ScopedQuerySet:
+        field = getattr(self.model, "scope_field", "region_id")
+        return self.filter(**{f"{field}__startswith": actor.scope_prefix})
+
+    def get_visible(self, actor: Actor, **lookup: Any) -> Any:
+        """One object in the actor's scope, or NotFound: missing and not-yours look alike."""
+        try:
+            return self.visible_to(actor).get(**lookup)
+        except (self.model.DoesNotExist, ValueError, TypeError):
+            raise NotFound(self.model._meta.verbose_name) from None
+
+
+ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
+
+
+class ScopedModel(models.Model):
+    """Base for models that belong to a region; the manager exposes visible_to."""
+
+    scope_field = "region_id"
+    objects = ScopedManager()
+
+    class Meta:
+        abstract = True

@@ -1,3 +1,22 @@
+from importlib import util
+
 from django.urls import include, path
 
-urlpatterns = []
+from config.api import api
+from fangkong.core import views as core_views
+
+urlpatterns = [
+    path("", include("fangkong.core.urls")),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+]
+
+APP_URLS = [
+    ("accounts/", "fangkong.accounts.urls"),
+    ("regions/", "fangkong.regions.urls"),
+    ("people/", "fangkong.people.urls"),
+    ("org/", "fangkong.org.urls"),
+    ("audit/", "fangkong.audit.urls"),
+]
+urlpatterns += [path(prefix, include(module)) for prefix, module in APP_URLS if util.find_spec(module)]

@@ -5,7 +5,7 @@ Modules add their entries to NAVIGATION; an entry appears only when its permissi
 
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Perm
@@ -56,11 +56,15 @@ NAVIGATION: list[NavGroup] = [
 def navigation_for(actor) -> list[dict]:
     groups = []
     for group in NAVIGATION:
-        entries = [
-            {"label": e.label, "url": reverse(e.url_name), "url_name": e.url_name}
-            for e in group.entries
-            if e.permission is None or actor.can(e.permission)
-        ]
+        entries = []
+        for e in group.entries:
+            if e.permission is not None and not actor.can(e.permission):
+                continue
+            try:
+                entries.append({"label": e.label, "url": reverse(e.url_name), "url_name": e.url_name})
+            except NoReverseMatch:
+                continue
+
         if entries:
             groups.append({"label": group.label, "entries": entries})
     return groups

@@ -1,0 +1,122 @@
+"""The JSON API at /api/v1/: token (or session) authentication, error mapping, routers."""
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from fangkong.accounts.middleware import client_ip
+from fangkong.accounts.tokens import api_token_authenticate
+from fangkong.core.actor import Actor
+from fangkong.core.errors import NotFound, PermissionDenied, ValidationFailed
+
+
+class BearerActorAuth(HttpBearer):
+    """`Authorization: Bearer <token>`; the token acts with its role in its region."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        api_token = api_token_authenticate(token)
+        if api_token is None:
+            return None
+        request.actor = Actor.build(
+            user=None,
+            region=api_token.region,
+            role=api_token.role,
+            api_token_id=api_token.pk,
+            ip=client_ip(request),
+        )
+        return api_token
+
+
+class SessionActorAuth:
+    """A signed-in browser session with a role; CSRF is checked for unsafe methods."""
+
+    def __call__(self, request: HttpRequest):
+        actor = getattr(request, "actor", None)
+        if actor is None or actor.user is None:
+            return None
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            from django.middleware.csrf import CsrfViewMiddleware
+
+            reason = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+            if reason is not None:
+                return None
+        return actor.user
+
+
+api = NinjaAPI(
+    title="Fangkong API",
+    version="1",
+    description="疫情防控指挥调度平台接口 · Fangkong epidemic prevention and control API",
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    auth=[BearerActorAuth(), SessionActorAuth()],
+)
+
+
+def _error(request, status: int, detail, **extra):
+    return api.create_response(request, {"detail": detail, **extra}, status=status)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return _error(request, 401, _("未认证：请在 Authorization 头中提供有效的令牌"))
+
+
+@api.exception_handler(NotFound)
+def on_not_found(request, exc):
+    return _error(request, 404, _("未找到"))
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc):
+    return _error(request, 403, _("无权执行此操作"))
+
+
+@api.exception_handler(ValidationFailed)
+def on_invalid(request, exc):
+    errors = [
+        {"field": field, "message": str(message)}
+        for field, messages in exc.errors.items()
+        for message in messages
+    ]
+    return _error(request, 422, errors)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_schema_invalid(request, exc):
+    errors = [
+        {
+            "field": ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path")),
+            "message": e.get("msg", ""),
+        }
+        for e in exc.errors
+    ]
+    return _error(request, 422, errors)
+
+
+def _add_routers() -> None:
+    from importlib import import_module
+
+    for prefix, module in ROUTERS:
+        try:
+            router = import_module(module).router
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        api.add_router(prefix, router)
+
+
+# Each domain app that offers an API exposes `router` in its api module.
+ROUTERS = [
+    ("/me", "fangkong.accounts.api"),
+    ("/regions", "fangkong.regions.api"),
+    ("/people", "fangkong.people.api"),
+    ("/org", "fangkong.org.api"),
+    ("/audit", "fangkong.audit.api"),
+]
+_add_routers()

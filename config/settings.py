@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "fangkong.audit",
     "fangkong.org",
     "fangkong.people",
+    "fangkong.imports",
     "fangkong.demo",
 ]
 

@@ -1,0 +1,1 @@
+"""Test-run plumbing: the settings every test run uses, and the browser fixtures."""

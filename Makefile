@@ -1,0 +1,83 @@
+# Fangkong's entry points. `make demo` to try it, `make test` before pushing.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PORT ?= 8000
+PYTEST_ARGS ?=
+# Never rewrite uv.lock from here: change dependencies with `uv add` / `uv lock` on purpose.
+export UV_FROZEN := 1
+
+UV := scripts/uv
+FANGKONG := $(UV) run fangkong
+TEST_PACKAGES := chromium fonts-noto-cjk gettext \
+	'libreoffice-writer-nogui|libreoffice-writer' 'libreoffice-calc-nogui|libreoffice-calc'
+
+.PHONY: help demo serve install python-deps node-deps messages system-packages \
+	test lint test-sqlite test-postgres bench bench-postgres
+
+help:
+	@echo "make demo            install, migrate, build the demo city and serve on http://127.0.0.1:$(PORT)/"
+	@echo "make test            install, lint, then the whole test suite on SQLite and on PostgreSQL"
+	@echo "make lint            ruff, migrations check and the production deploy check"
+	@echo "make test-sqlite     the test suite on SQLite only (PYTEST_ARGS=... passes options to pytest)"
+	@echo "make test-postgres   the test suite on a throwaway PostgreSQL 15 cluster"
+	@echo "make bench           run every benchmarks/*.py (bench-postgres: on a throwaway PostgreSQL)"
+	@echo "make serve           serve without reinstalling (PORT=$(PORT))"
+
+# --- set-up ------------------------------------------------------------------------------------
+
+install: python-deps node-deps messages
+
+python-deps:
+	$(UV) sync --frozen
+
+node-deps:
+	scripts/node-deps.sh
+
+messages: python-deps
+	scripts/compile-messages.sh
+
+# Debian packages the tests need: a browser, Chinese fonts, gettext, LibreOffice for conversions.
+system-packages:
+	scripts/system-packages.sh $(TEST_PACKAGES)
+
+# --- demo --------------------------------------------------------------------------------------
+
+demo: install
+	$(FANGKONG) migrate --noinput
+	$(FANGKONG) demo
+	scripts/collectstatic-if-needed.sh
+	PORT=$(PORT) scripts/serve.sh
+
+serve:
+	PORT=$(PORT) scripts/serve.sh
+
+# --- checks ------------------------------------------------------------------------------------
+
+test: export MAKE := $(MAKE)
+test:
+	@scripts/phases install system-packages -- lint test-sqlite test-postgres
+
+lint: python-deps
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(FANGKONG) makemigrations --check --dry-run
+	FANGKONG_ENV=production \
+	FANGKONG_SECRET_KEY="$$(head -c 48 /dev/urandom | base64 -w0)" \
+	FANGKONG_FIELD_KEY="$$(head -c 48 /dev/urandom | base64 -w0)" \
+	FANGKONG_ALLOWED_HOSTS=example.org \
+		$(FANGKONG) check --deploy --fail-level WARNING
+
+test-sqlite: install
+	env -u DATABASE_URL $(UV) run pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	scripts/with-postgres.sh $(UV) run pytest $(PYTEST_ARGS)
+
+bench: install
+	scripts/bench.sh
+
+bench-postgres: install
+	scripts/with-postgres.sh scripts/bench.sh

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Serve Fangkong with gunicorn on 127.0.0.1:$PORT and run the background task worker beside it.
+#
+# Ctrl-C (or SIGTERM) stops both; if either one exits, the other is stopped too. Only the two
+# processes started here are signalled, by their PIDs.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$(repo_root)"
+
+port="${PORT:-8000}"
+bin=.venv/bin
+[ -x "$bin/gunicorn" ] || die "no $bin/gunicorn; run 'make install' first"
+
+port_in_use() { (: >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_in_use "$port" && die "port $port is already in use; choose another with PORT=..."
+
+pids=()
+stop_children() {
+	trap - EXIT INT TERM
+	local pid
+	for pid in "${pids[@]}"; do
+		kill -TERM "$pid" 2>/dev/null || true
+	done
+	# gunicorn finishes its requests and the worker its current task; give them a moment.
+	for _ in $(seq 1 100); do
+		local alive=""
+		for pid in "${pids[@]}"; do
+			kill -0 "$pid" 2>/dev/null && alive=1
+		done
+		[ -n "$alive" ] || break
+		sleep 0.1
+	done
+	for pid in "${pids[@]}"; do
+		kill -KILL "$pid" 2>/dev/null || true
+	done
+	wait 2>/dev/null || true
+}
+trap 'stop_children; exit 130' INT
+trap 'stop_children; exit 143' TERM
+trap 'stop_children' EXIT
+
+# The programs are started directly, not through `uv run`, so that the PIDs below are theirs.
+"$bin/gunicorn" config.wsgi --bind "127.0.0.1:$port" --workers 2 \
+	--access-logfile - --error-logfile - &
+pids+=($!)
+"$bin/fangkong" db_worker &
+pids+=($!)
+
+# Announce the address once it answers.
+for _ in $(seq 1 300); do
+	if port_in_use "$port"; then
+		say "Fangkong is serving on http://127.0.0.1:$port/ with its background worker; Ctrl-C stops both"
+		break
+	fi
+	kill -0 "${pids[0]}" 2>/dev/null || break
+	sleep 0.1
+done
+
+status=0
+wait -n || status=$?
+warn "a server process exited (status $status); stopping the other"
+exit "$status"

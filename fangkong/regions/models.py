@@ -16,7 +16,13 @@ class Level(models.IntegerChoices):
     VILLAGE = 5, _("村/社区")
 
 
-CODE_LENGTHS = {Level.PROVINCE: 2, Level.CITY: 4, Level.COUNTY: 6, Level.TOWNSHIP: 9, Level.VILLAGE: 12}
+CODE_LENGTHS = {
+    Level.PROVINCE: 2,
+    Level.CITY: 4,
+    Level.COUNTY: 6,
+    Level.TOWNSHIP: 9,
+    Level.VILLAGE: 12,
+}
 LEVEL_BY_LENGTH = {length: level for level, length in CODE_LENGTHS.items()}
 
 
@@ -35,7 +41,11 @@ class Region(models.Model):
     )
     level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     path = models.CharField(_("路径"), max_length=64, help_text=_("祖先代码链，如 43/4331/433130"))

@@ -5,29 +5,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('code', models.CharField(max_length=12, primary_key=True, serialize=False, verbose_name='区划代码')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('short_name', models.CharField(blank=True, help_text='地址中常用的写法，如去掉“村民委员会”', max_length=100, verbose_name='简称')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, '省'), (2, '市/州'), (3, '县/市/区'), (4, '乡镇/街道'), (5, '村/社区')], verbose_name='层级')),
-                ('path', models.CharField(help_text='祖先代码链，如 43/4331/433130', max_length=64, verbose_name='路径')),
-                ('code_system', models.CharField(choices=[('nbs-2023', '国家统计局统计用区划代码（2023）')], default='nbs-2023', max_length=16, verbose_name='代码体系')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='regions.region', verbose_name='上级')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=12, primary_key=True, serialize=False, verbose_name="区划代码"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "short_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="地址中常用的写法，如去掉“村民委员会”",
+                        max_length=100,
+                        verbose_name="简称",
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "省"),
+                            (2, "市/州"),
+                            (3, "县/市/区"),
+                            (4, "乡镇/街道"),
+                            (5, "村/社区"),
+                        ],
+                        verbose_name="层级",
+                    ),
+                ),
+                (
+                    "path",
+                    models.CharField(
+                        help_text="祖先代码链，如 43/4331/433130",
+                        max_length=64,
+                        verbose_name="路径",
+                    ),
+                ),
+                (
+                    "code_system",
+                    models.CharField(
+                        choices=[("nbs-2023", "国家统计局统计用区划代码（2023）")],
+                        default="nbs-2023",
+                        max_length=16,
+                        verbose_name="代码体系",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="regions.region",
+                        verbose_name="上级",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '行政区划',
-                'verbose_name_plural': '行政区划',
-                'ordering': ['code'],
-                'indexes': [models.Index(fields=['level', 'code'], name='regions_reg_level_65288a_idx'), models.Index(fields=['name'], name='regions_reg_name_0bb589_idx')],
+                "verbose_name": "行政区划",
+                "verbose_name_plural": "行政区划",
+                "ordering": ["code"],
+                "indexes": [
+                    models.Index(fields=["level", "code"], name="regions_reg_level_65288a_idx"),
+                    models.Index(fields=["name"], name="regions_reg_name_0bb589_idx"),
+                ],
             },
         ),
     ]

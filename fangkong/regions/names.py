@@ -95,8 +95,10 @@ def short_name_for(name: str, level: int) -> str:
 
 def _strip_committee(name: str) -> str:
     for suffix, replacement in _SUFFIX_RULES:
-        if name.endswith(suffix) and len(name) > len(suffix):
+        if name.endswith(suffix):
             stem = name[: -len(suffix)]
+            if not stem:
+                return name
             if replacement == "村" and stem.endswith(_SETTLEMENT_WORDS):
                 return stem
             if replacement:

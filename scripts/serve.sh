@@ -9,6 +9,8 @@ cd "$(repo_root)"
 
 port="${PORT:-8000}"
 bin=.venv/bin
+# Log lines appear as they happen, also when the output is piped.
+export PYTHONUNBUFFERED=1
 [ -x "$bin/gunicorn" ] || die "no $bin/gunicorn; run 'make install' first"
 
 port_in_use() { (: >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -41,9 +43,10 @@ trap 'stop_children' EXIT
 
 # The programs are started directly, not through `uv run`, so that the PIDs below are theirs.
 "$bin/gunicorn" config.wsgi --bind "127.0.0.1:$port" --workers 2 \
-	--access-logfile - --error-logfile - &
+	--access-logfile - --error-logfile - --no-control-socket &
 pids+=($!)
-"$bin/fangkong" db_worker &
+# No autoreload: with it the worker runs as a child of the PID held here.
+"$bin/fangkong" db_worker --no-reload &
 pids+=($!)
 
 # Announce the address once it answers.
@@ -56,7 +59,10 @@ for _ in $(seq 1 300); do
 	sleep 0.1
 done
 
+# A Ctrl-C reaches both programs directly too, so they may be gone before the trap runs.
 status=0
 wait -n || status=$?
-warn "a server process exited (status $status); stopping the other"
+if [ "$status" -ne 0 ]; then
+	warn "a server process failed (status $status); stopping the other"
+fi
 exit "$status"

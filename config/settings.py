@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "fangkong.org",
     "fangkong.people",
     "fangkong.imports",
+    "fangkong.riskareas",
+    "fangkong.arrivals",
+    "fangkong.checkpoints",
     "fangkong.demo",
 ]
 

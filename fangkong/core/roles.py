@@ -37,6 +37,14 @@ class Perm:
     AUDIT_VIEW = "audit.view"
     ACCOUNTS_MANAGE = "accounts.manage"
     API_TOKENS_MANAGE = "api_tokens.manage"
+    # Risk areas, arrivals and checkpoints.
+    RISKAREAS_VIEW = "riskareas.view"
+    RISKAREAS_MANAGE = "riskareas.manage"
+    ARRIVALS_VIEW = "arrivals.view"
+    ARRIVALS_FOLLOW_UP = "arrivals.follow_up"
+    CHECKPOINTS_VIEW = "checkpoints.view"
+    CHECKPOINTS_CHECK = "checkpoints.check"
+    CHECKPOINTS_MANAGE = "checkpoints.manage"
 
 
 _FIELD_WORK = {Perm.PEOPLE_VIEW, Perm.PEOPLE_REGISTER, Perm.PEOPLE_REVEAL, Perm.REGIONS_VIEW}
@@ -58,6 +66,24 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
          Perm.ORG_MANAGE}
     ),
 }
+
+# Arrivals and checkpoints: the field reads risk areas and its region's arrivals; grid workers
+# follow arrivals up; checkpoint staff record checks; the HQ and county operators run the
+# checkpoint registry; only the city HQ edits the risk-area list.
+_ARRIVALS_DESK = {Perm.RISKAREAS_VIEW, Perm.ARRIVALS_VIEW, Perm.CHECKPOINTS_VIEW}
+_ARRIVALS_RUN = _ARRIVALS_DESK | {Perm.ARRIVALS_FOLLOW_UP, Perm.CHECKPOINTS_CHECK,
+                                  Perm.CHECKPOINTS_MANAGE}
+_ARRIVALS_GRANTS: dict[str, set[str]] = {
+    Role.HQ_COMMANDER: _ARRIVALS_RUN | {Perm.RISKAREAS_MANAGE},
+    Role.COMPREHENSIVE_STAFF: _ARRIVALS_RUN | {Perm.RISKAREAS_MANAGE},
+    Role.WORKGROUP_STAFF: _ARRIVALS_DESK,
+    Role.OPERATOR: _ARRIVALS_RUN,
+    Role.GRID_WORKER: _ARRIVALS_DESK | {Perm.ARRIVALS_FOLLOW_UP},
+    Role.CHECKPOINT_STAFF: {Perm.RISKAREAS_VIEW, Perm.CHECKPOINTS_VIEW, Perm.CHECKPOINTS_CHECK},
+    Role.INSPECTOR: _ARRIVALS_DESK,
+}
+for _role, _granted in _ARRIVALS_GRANTS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_granted)
 
 # Roles whose holders must sign in with a second factor.
 TWO_FACTOR_REQUIRED = frozenset({Role.SYSADMIN})

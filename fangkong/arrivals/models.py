@@ -1,0 +1,151 @@
+"""Arrivals (来返人员) and what each owes: the arrival test, 14 days of monitoring, the
+village's verification, a transfer. Obligations are tracked until each is done or closed.
+
+An Arrival belongs to its destination region (the village where possible), so the village's
+grid worker sees it and the county sees all of its villages.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.categories import HealthCode
+from fangkong.core.scoping import ScopedModel
+
+
+class ArrivalSource(models.TextChoices):
+    SELF_REPORT = "self_report", _("主动报备")
+    CHECKPOINT = "checkpoint", _("卡口核验")
+
+
+class TravelMode(models.TextChoices):
+    HIGH_SPEED_RAIL = "high_speed_rail", _("高铁")
+    RAIL = "rail", _("火车")
+    BUS = "bus", _("长途客车")
+    CAR = "car", _("自驾")
+    PLANE = "plane", _("飞机")
+    OTHER = "other", _("其他")
+
+
+class ArrivalStatus(models.TextChoices):
+    OPEN = "open", _("管理中")
+    CLOSED = "closed", _("已闭环")
+
+
+class Arrival(ScopedModel):
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("目的地"), on_delete=models.PROTECT, related_name="+"
+    )
+    address = models.CharField(_("详细地址"), max_length=200, blank=True)
+    source = models.CharField(_("来源"), max_length=16, choices=ArrivalSource.choices)
+    source_ref = models.CharField(_("来源记录"), max_length=40, blank=True)
+    origin_code = models.CharField(_("来源地"), max_length=12)
+    itinerary = models.JSONField(_("行程"), default=list, blank=True)
+    travel_mode = models.CharField(
+        _("交通方式"), max_length=20, choices=TravelMode.choices, blank=True
+    )
+    travel_number = models.CharField(_("车次/航班/车牌"), max_length=30, blank=True)
+    arrived_at = models.DateTimeField(_("抵达时间"))
+    health_code = models.CharField(_("健康码"), max_length=8, choices=HealthCode.choices)
+    nat_sampled_at = models.DateTimeField(_("核酸采样时间"), null=True, blank=True)
+    nat_result = models.CharField(_("核酸结果"), max_length=10, blank=True)
+    vaccine_doses = models.PositiveSmallIntegerField(_("疫苗接种剂次"), null=True, blank=True)
+    verdict = models.CharField(_("结论"), max_length=24)
+    reasons = models.JSONField(_("依据"), default=list)
+    status = models.CharField(
+        _("状态"), max_length=8, choices=ArrivalStatus.choices, default=ArrivalStatus.OPEN
+    )
+    reports = models.PositiveSmallIntegerField(_("报备次数"), default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("来返人员")
+        verbose_name_plural = _("来返人员")
+        ordering = ["-arrived_at"]
+        indexes = [models.Index(fields=["person", "source"], name="arrival_person_source")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} → {self.region_id} {self.arrived_at:%Y-%m-%d}"
+
+
+class ObligationStatus(models.TextChoices):
+    OPEN = "open", _("待完成")
+    DONE = "done", _("已完成")
+    CLOSED = "closed", _("已结束")
+
+
+class ArrivalObligation(ScopedModel):
+    """One thing an arrival owes, with its deadline. Overdue is open past due_at."""
+
+    arrival = models.ForeignKey(Arrival, on_delete=models.CASCADE, related_name="obligations")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("事项"), max_length=24)
+    due_at = models.DateTimeField(_("期限"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=8, choices=ObligationStatus.choices, default=ObligationStatus.OPEN
+    )
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    done_ref = models.CharField(_("完成依据"), max_length=60, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("来返义务")
+        verbose_name_plural = _("来返义务")
+        ordering = ["due_at", "id"]
+        indexes = [
+            models.Index(fields=["status", "kind", "due_at"], name="obligation_open_due"),
+            models.Index(fields=["person", "kind", "status"], name="obligation_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.status}"
+
+
+class MonitoringDay(ScopedModel):
+    """A day of health monitoring recorded by the grid worker (or the person)."""
+
+    scope_field = "obligation__region_id"
+
+    obligation = models.ForeignKey(ArrivalObligation, on_delete=models.CASCADE, related_name="days")
+    day = models.DateField(_("日期"))
+    temperature = models.DecimalField(_("体温"), max_digits=3, decimal_places=1, null=True)
+    symptoms = models.CharField(_("症状"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("健康监测记录")
+        verbose_name_plural = _("健康监测记录")
+        constraints = [
+            models.UniqueConstraint(fields=["obligation", "day"], name="monitoring_one_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.obligation_id} {self.day}"
+
+
+class ReportAttempt(models.Model):
+    """A self-report submission, kept for the per-address rate limit (keyed digest of the IP).
+
+    A database table rather than the cache: the default cache is per process, and every
+    worker must count the same submissions; see docs/decisions/0007-self-report-abuse.md.
+    """
+
+    key = models.CharField(max_length=32)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "at"], name="report_attempt_key_at")]
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]} {self.at:%Y-%m-%d %H:%M}"

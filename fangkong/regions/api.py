@@ -56,7 +56,8 @@ def resolve(request: HttpRequest, code: str):
 @router.get("/{code}", response=RegionDetailOut, summary="A region and its children")
 def detail(request: HttpRequest, code: str):
     """A region inside the caller's own, with its children and their people counts."""
-    actor: Actor = request.actor
+    # The API's auth classes put the Actor on the request.
+    actor: Actor = request.actor  # type: ignore[attr-defined]
     actor.require(Perm.REGIONS_VIEW)
     region = region_get(actor=actor, code=code)
     children = region_children(actor=actor, region=region)

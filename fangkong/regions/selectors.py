@@ -44,7 +44,9 @@ def region_children(*, actor: Actor, region: Region) -> list[Region]:
         else None
     )
     for child in children:
-        child.people_count = None if counts is None else counts.get(child.code, 0)
+        count = None if counts is None else counts.get(child.code, 0)
+        # An annotation like those .annotate() adds; Region itself has no such field.
+        child.people_count = count  # type: ignore[attr-defined]
     return children
 
 

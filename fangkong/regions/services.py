@@ -14,6 +14,7 @@ from .sources import NATIONWIDE_LEVELS, RegionRow, division_rows
 
 BATCH_SIZE = 500
 _SYNCED_FIELDS = ["name", "short_name", "level", "parent", "path", "code_system"]
+_SYNCED_ATTNAMES = ["name", "short_name", "level", "parent_id", "path", "code_system"]
 _DEEP_PREFIX_LENGTHS = {CODE_LENGTHS[level] for level in NATIONWIDE_LEVELS}
 
 
@@ -103,10 +104,7 @@ def _region_from_row(row: RegionRow) -> Region:
 
 
 def _differs(current: Region, wanted: Region) -> bool:
-    return any(
-        getattr(current, field.attname) != getattr(wanted, field.attname)
-        for field in (Region._meta.get_field(name) for name in _SYNCED_FIELDS)
-    )
+    return any(getattr(current, name) != getattr(wanted, name) for name in _SYNCED_ATTNAMES)
 
 
 def _report(stdout: TextIO | None, level: Level, counts: dict[str, int]) -> None:

@@ -100,7 +100,7 @@ def _read_level(
             yield RegionRow(code, name, short_name_for(name, level), level, listed_parent)
 
 
-def _check_code(path: Path, line: int, code: str, level: Level, listed_parent: str | None):
+def _check_code(path: Path, line: int, code: str, level: Level, listed_parent: str | None) -> None:
     if len(code) != CODE_LENGTHS[level] or not code.isdigit():
         raise DivisionDataError(f"{path.name} line {line}: {code!r} is not a level-{level} code")
     if listed_parent != parent_code_for(code):

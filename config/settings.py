@@ -66,6 +66,10 @@ INSTALLED_APPS = [
     "fangkong.arrivals",
     "fangkong.checkpoints",
     "fangkong.demo",
+    "fangkong.notifications",
+    "fangkong.policies",
+    "fangkong.labtests",
+    "fangkong.measures",
 ]
 
 MIDDLEWARE = [

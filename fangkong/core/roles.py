@@ -37,6 +37,16 @@ class Perm:
     AUDIT_VIEW = "audit.view"
     ACCOUNTS_MANAGE = "accounts.manage"
     API_TOKENS_MANAGE = "api_tokens.manage"
+    # Control measures, quarantine sites, tests and alerts.
+    POLICIES_VIEW = "policies.view"
+    POLICIES_MANAGE = "policies.manage"
+    MEASURES_VIEW = "measures.view"
+    MEASURES_MANAGE = "measures.manage"
+    MEASURES_OVERRIDE = "measures.override"
+    SITES_MANAGE = "sites.manage"
+    LABTESTS_VIEW = "labtests.view"
+    LABTESTS_RECORD = "labtests.record"
+    NOTIFICATIONS_VIEW = "notifications.view"
     # Risk areas, arrivals and checkpoints.
     RISKAREAS_VIEW = "riskareas.view"
     RISKAREAS_MANAGE = "riskareas.manage"
@@ -83,6 +93,26 @@ _ARRIVALS_GRANTS: dict[str, set[str]] = {
     Role.INSPECTOR: _ARRIVALS_DESK,
 }
 for _role, _granted in _ARRIVALS_GRANTS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_granted)
+
+# Measures: who may read, act at a site or village, override release, test and be alerted.
+_MEASURES_READ = {Perm.POLICIES_VIEW, Perm.MEASURES_VIEW, Perm.LABTESTS_VIEW,
+                  Perm.NOTIFICATIONS_VIEW}
+_MEASURES_FIELD = _MEASURES_READ | {Perm.MEASURES_MANAGE}
+_MEASURES_COMMAND = _MEASURES_FIELD | {Perm.MEASURES_OVERRIDE, Perm.SITES_MANAGE,
+                                       Perm.LABTESTS_RECORD}
+_MEASURES_GRANTS: dict[str, set[str]] = {
+    Role.HQ_COMMANDER: _MEASURES_COMMAND | {Perm.POLICIES_MANAGE},
+    Role.COMPREHENSIVE_STAFF: _MEASURES_COMMAND | {Perm.POLICIES_MANAGE},
+    Role.WORKGROUP_STAFF: _MEASURES_READ,
+    Role.OPERATOR: _MEASURES_COMMAND,
+    Role.GRID_WORKER: _MEASURES_FIELD,
+    Role.SITE_STAFF: _MEASURES_FIELD | {Perm.LABTESTS_RECORD},
+    Role.LAB_STAFF: {Perm.LABTESTS_VIEW, Perm.LABTESTS_RECORD, Perm.NOTIFICATIONS_VIEW},
+    Role.CHECKPOINT_STAFF: {Perm.POLICIES_VIEW, Perm.NOTIFICATIONS_VIEW},
+    Role.INSPECTOR: _MEASURES_READ,
+}
+for _role, _granted in _MEASURES_GRANTS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_granted)
 
 # Roles whose holders must sign in with a second factor.

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "fangkong.org",
     "fangkong.people",
     "fangkong.imports",
+    "fangkong.screening",
     "fangkong.riskareas",
     "fangkong.arrivals",
     "fangkong.checkpoints",

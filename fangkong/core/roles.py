@@ -37,6 +37,10 @@ class Perm:
     AUDIT_VIEW = "audit.view"
     ACCOUNTS_MANAGE = "accounts.manage"
     API_TOKENS_MANAGE = "api_tokens.manage"
+    SCREENING_VIEW = "screening.view"
+    SCREENING_IMPORT = "screening.import"
+    SCREENING_VERIFY = "screening.verify"
+    SCREENING_MANAGE = "screening.manage"
     # Control measures, quarantine sites, tests and alerts.
     POLICIES_VIEW = "policies.view"
     POLICIES_MANAGE = "policies.manage"
@@ -113,6 +117,20 @@ _MEASURES_GRANTS: dict[str, set[str]] = {
     Role.INSPECTOR: _MEASURES_READ,
 }
 for _role, _granted in _MEASURES_GRANTS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_granted)
+
+# Screening: command and county/township staff import and manage lists, grid workers verify.
+_SCREENING_ALL = {Perm.SCREENING_VIEW, Perm.SCREENING_IMPORT, Perm.SCREENING_VERIFY,
+                  Perm.SCREENING_MANAGE}
+_SCREENING_GRANTS: dict[str, set[str]] = {
+    Role.HQ_COMMANDER: _SCREENING_ALL,
+    Role.COMPREHENSIVE_STAFF: _SCREENING_ALL,
+    Role.OPERATOR: _SCREENING_ALL,
+    Role.WORKGROUP_STAFF: {Perm.SCREENING_VIEW},
+    Role.INSPECTOR: {Perm.SCREENING_VIEW},
+    Role.GRID_WORKER: {Perm.SCREENING_VIEW, Perm.SCREENING_VERIFY},
+}
+for _role, _granted in _SCREENING_GRANTS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_granted)
 
 # Roles whose holders must sign in with a second factor.

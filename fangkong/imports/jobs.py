@@ -1,0 +1,94 @@
+"""Import-job bookkeeping shared by every kind of import: hashing, storing, progress."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from fangkong.core.actor import Actor
+
+from .headers import normalize_header
+from .models import ColumnMapping, ImportJob, JobStatus
+
+HASH_CHUNK = 1024 * 1024
+
+
+def file_sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        while chunk := handle.read(HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def upload_dir() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def job_create(
+    *, actor: Actor, kind: str, path: Path, filename: str, options: dict, keep_copy: bool = True
+) -> ImportJob:
+    """Record a job for a file; with keep_copy the file is copied into private storage so a
+    background worker can read it after the request has ended."""
+    stored = path
+    if keep_copy:
+        stored = upload_dir() / f"{uuid.uuid4().hex}{Path(filename).suffix.lower()[:8]}"
+        shutil.copyfile(path, stored)
+    return ImportJob.objects.create(
+        kind=kind,
+        filename=filename[:255],
+        sha256=file_sha256(path),
+        size=Path(path).stat().st_size,
+        path=str(stored),
+        options=options,
+        region=actor.region,
+        created_by=actor.user,
+        role=actor.role,
+    )
+
+
+def job_progress(job: ImportJob, rows_read: int) -> None:
+    """Progress is written with a plain UPDATE so it never waits for the import's data."""
+    ImportJob.objects.filter(pk=job.pk).update(rows_read=rows_read, status=JobStatus.RUNNING)
+    job.rows_read = rows_read
+
+
+def job_start(job: ImportJob) -> None:
+    job.status = JobStatus.RUNNING
+    job.started_at = timezone.now()
+    job.save(update_fields=["status", "started_at"])
+
+
+def job_finish(
+    job: ImportJob, *, status: str, message: str = "", result=None, object_id=""
+) -> None:
+    job.status = status
+    job.message = message
+    job.result = result or {}
+    job.object_id = str(object_id or "")
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "message", "result", "object_id", "finished_at"])
+
+
+def remembered_mappings(*, kind: str, source: str) -> dict[str, str]:
+    """{normalised header: field} mapped by users for this source."""
+    return dict(
+        ColumnMapping.objects.filter(kind=kind, source=source).values_list("header", "field")
+    )
+
+
+def mapping_remember(*, kind: str, source: str, label: str, field: str) -> ColumnMapping:
+    mapping, _ = ColumnMapping.objects.update_or_create(
+        kind=kind,
+        source=source,
+        header=normalize_header(label)[:100],
+        defaults={"label": label[:100], "field": field},
+    )
+    return mapping

@@ -1,0 +1,246 @@
+"""The set-based merge of a staged list into people, records and person histories.
+
+Runs inside the import's transaction. Statements, not rows: a fixed number of queries
+whatever the size of the list, the same SQL on PostgreSQL and SQLite.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.utils import timezone
+
+from fangkong.core.actor import Actor
+from fangkong.people.models import Person
+
+from .models import MergeKind, PersonSource, ScreeningBatch, ScreeningRecord, Status
+from .staging import Stage, datetime_expr, db_datetime, insert_select, json_expr, q, table
+
+# Columns a merged record copies from its primary so both read the same.
+MIRRORED = [
+    "status",
+    "outcome",
+    "measure",
+    "place",
+    "destination",
+    "count_clear",
+    "count_clear_by_id",
+    "count_clear_at",
+    "identity_clear",
+    "identity_clear_by_id",
+    "identity_clear_at",
+    "location_clear",
+    "location_clear_by_id",
+    "location_clear_at",
+    "control_clear",
+    "control_clear_by_id",
+    "control_clear_at",
+    "four_clear",
+    "received_at",
+    "received_by_id",
+    "checked_at",
+    "checked_by_id",
+    "closed_at",
+]
+
+
+def _execute(sql: str, params=()) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        return cursor.rowcount
+
+
+def _scalar(sql: str, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        return cursor.fetchone()[0]
+
+
+def merge_stage(*, stage: Stage, batch: ScreeningBatch, actor: Actor) -> dict:
+    s = stage.name
+    person = table(Person)
+    now = timezone.now()
+    firsts = stage.temp(
+        "firsts",
+        f"SELECT doc_type, doc_index, MIN(row_number) AS first_row FROM {s} "
+        "WHERE NOT invalid AND doc_index <> '' GROUP BY doc_type, doc_index",
+        index=["doc_index", "doc_type"],
+    )
+    join_person = (
+        f"JOIN {person} p ON p.document_index = f.doc_index AND p.document_type = f.doc_type "
+        "AND p.document_index <> ''"
+    )
+    known = stage.temp(
+        "known",
+        f"SELECT f.doc_type, f.doc_index, f.first_row, p.id AS person_id FROM {firsts} f "
+        f"{join_person}",
+        index=["doc_index", "doc_type"],
+    )
+    matched = _scalar(f"SELECT COUNT(*) FROM {known}")
+    created = _create_people(stage, firsts, known, actor, now)
+    people = stage.temp(
+        "people",
+        f"SELECT f.doc_type, f.doc_index, f.first_row, p.id AS person_id FROM {firsts} f "
+        f"{join_person}",
+        index=["doc_index", "doc_type"],
+    )
+    _insert_records(stage, people, batch, now)
+    _link_repeats(batch)
+    _record_sources(batch, known, now)
+    return {"matched": matched, "created": created, **_counts(batch)}
+
+
+def _create_people(stage: Stage, firsts: str, known: str, actor: Actor, now) -> int:
+    s = stage.name
+    when = db_datetime(now)
+    return insert_select(
+        Person,
+        {
+            "name": "s.name",
+            "sex": "s.sex",
+            "birth_date": "s.birth_date",
+            "document_type": "s.doc_type",
+            "document_number": "s.doc_number",
+            "document_index": "s.doc_index",
+            "phone": "s.phone",
+            "phone_index": "s.phone_index",
+            "current_address": "SUBSTR(s.address, 1, 200)",
+            "region": "s.region_id",
+            "registered_by": ("%s", [actor.user.pk if actor.user else None]),
+            "created_at": ("%s", [when]),
+            "updated_at": ("%s", [when]),
+        },
+        f"FROM {s} s JOIN {firsts} f ON f.doc_index = s.doc_index AND f.doc_type = s.doc_type "
+        f"AND f.first_row = s.row_number LEFT JOIN {known} k ON k.doc_index = s.doc_index "
+        f"AND k.doc_type = s.doc_type WHERE k.person_id IS NULL "
+        "ON CONFLICT DO NOTHING",
+        [],
+    )
+
+
+def _insert_records(stage: Stage, people: str, batch: ScreeningBatch, now) -> None:
+    s = stage.name
+    insert_select(
+        ScreeningRecord,
+        {
+            "batch": ("%s", [batch.pk]),
+            "row_number": "s.row_number",
+            "values": json_expr("s.raw"),
+            "secret_values": "s.secret",
+            "person": "m.person_id",
+            "name": "s.name",
+            "document_type": "s.doc_type",
+            "document_number": "s.doc_number",
+            "document_index": "s.doc_index",
+            "phone": "s.phone",
+            "phone_index": "s.phone_index",
+            "address": "s.address",
+            "source_place": "s.source_place",
+            "arrived_at": datetime_expr("s.arrived_at"),
+            "health_code": "s.health_code",
+            "note": "s.note",
+            "region": "s.region_id",
+            "assigned_level": "s.level",
+            "status": ("%s", [Status.PUSHED]),
+            "invalid": "s.invalid",
+            "errors": json_expr("s.errors"),
+            "merge_kind": (
+                "CASE WHEN m.first_row IS NOT NULL AND m.first_row <> s.row_number "
+                "THEN %s ELSE '' END",
+                [MergeKind.FILE],
+            ),
+            "deadline": ("%s", [db_datetime(batch.deadline)]),
+            "created_at": ("%s", [db_datetime(now)]),
+        },
+        f"FROM {s} s LEFT JOIN {people} m ON m.doc_index = s.doc_index "
+        "AND m.doc_type = s.doc_type AND NOT s.invalid",
+        [],
+    )
+
+
+def _link_repeats(batch: ScreeningBatch) -> None:
+    r = table(ScreeningRecord)
+    b = batch.pk
+    # A repeated row of the file points at the file's first row of the same person.
+    _execute(
+        f"UPDATE {r} SET merged_into_id = (SELECT p.id FROM {r} p WHERE p.batch_id = %s "
+        f"AND p.person_id = {r}.person_id AND p.merge_kind = '') "
+        "WHERE batch_id = %s AND merge_kind = %s",
+        [b, b, MergeKind.FILE],
+    )
+    # A person already on an open list: this list's record joins the open one.
+    open_primary = (
+        f"SELECT o.id FROM {r} o WHERE o.person_id = {r}.person_id AND o.batch_id <> %s "
+        f"AND o.merged_into_id IS NULL AND o.status <> %s ORDER BY o.id LIMIT 1"
+    )
+    linked = _execute(
+        f"UPDATE {r} SET merge_kind = %s, merged_into_id = ({open_primary}) "
+        f"WHERE batch_id = %s AND merge_kind = '' AND person_id IS NOT NULL "
+        f"AND EXISTS ({open_primary})",
+        [MergeKind.LIST, b, Status.CLOSED, b, b, Status.CLOSED],
+    )
+    if not linked:
+        return
+    _execute(
+        f"UPDATE {r} SET merged_into_id = (SELECT m.merged_into_id FROM {r} m "
+        f"WHERE m.id = {r}.merged_into_id) WHERE batch_id = %s AND merge_kind = %s "
+        f"AND merged_into_id IN (SELECT id FROM {r} WHERE batch_id = %s AND merge_kind = %s)",
+        [b, MergeKind.FILE, b, MergeKind.LIST],
+    )
+    mirror_into_merged(f"{r}.batch_id = %s AND {r}.merged_into_id IS NOT NULL", [b])
+
+
+def mirror_into_merged(where: str, params: list) -> int:
+    """Copy the primary's verification state into the records merged into it."""
+    r = table(ScreeningRecord)
+    sets = ", ".join(
+        f"{q(c)} = (SELECT o.{q(c)} FROM {r} o WHERE o.id = {r}.merged_into_id)" for c in MIRRORED
+    )
+    return _execute(f"UPDATE {r} SET {sets} WHERE {where}", params)
+
+
+def _record_sources(batch: ScreeningBatch, known: str, now) -> None:
+    r = table(ScreeningRecord)
+    insert_select(
+        PersonSource,
+        {
+            "person": "r.person_id",
+            "batch": "r.batch_id",
+            "record": "r.id",
+            "source": ("%s", [batch.source]),
+            "category": ("%s", [batch.category]),
+            "row_number": "r.row_number",
+            "at": ("%s", [db_datetime(now)]),
+        },
+        f"FROM {r} r WHERE r.batch_id = %s AND r.person_id IS NOT NULL AND "
+        f"(r.merge_kind <> '' OR r.person_id IN (SELECT person_id FROM {known}))",
+        [batch.pk],
+    )
+
+
+def _counts(batch: ScreeningBatch) -> dict:
+    r = table(ScreeningRecord)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*), SUM(CASE WHEN invalid THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN merge_kind = %s THEN 1 ELSE 0 END) FROM {r} WHERE batch_id = %s",
+            [MergeKind.FILE, batch.pk],
+        )
+        total, invalid, repeats = cursor.fetchone()
+        cursor.execute(
+            f"SELECT assigned_level, COUNT(*) FROM {r} WHERE batch_id = %s AND NOT invalid "
+            f"AND merge_kind <> %s GROUP BY assigned_level",
+            [batch.pk, MergeKind.FILE],
+        )
+        by_level = dict(cursor.fetchall())
+    assigned = {
+        "village": by_level.get(12, 0),
+        "township": by_level.get(9, 0),
+        "county": by_level.get(6, 0),
+        "unassigned": sum(n for level, n in by_level.items() if level not in (12, 9, 6)),
+    }
+    return {
+        "valid": (total or 0) - (invalid or 0),
+        "invalid": invalid or 0,
+        "duplicates_in_file": repeats or 0,
+        "assigned": assigned,
+    }

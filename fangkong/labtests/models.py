@@ -22,6 +22,8 @@ class Purpose(models.TextChoices):
 
 
 class NatTest(ScopedModel):
+    # The foreign key column holds the division code; "region__code" filters it without a join.
+    scope_field = "region__code"
     person = models.ForeignKey(
         "people.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="nat_tests"
     )

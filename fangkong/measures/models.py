@@ -25,6 +25,8 @@ class SiteStatus(models.TextChoices):
 
 
 class Site(ScopedModel):
+    # The foreign key column holds the division code; "region__code" filters it without a join.
+    scope_field = "region__code"
     name = models.CharField(_("名称"), max_length=100)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     region = models.ForeignKey(
@@ -61,7 +63,7 @@ class Site(ScopedModel):
 
 
 class Room(models.Model):
-    scope_field = "site__region_id"
+    scope_field = "site__region__code"
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="rooms")
     number = models.CharField(_("房间号"), max_length=20)
     floor = models.SmallIntegerField(_("楼层"), default=1)
@@ -106,6 +108,8 @@ STATUS_BADGE = {
 
 
 class Measure(ScopedModel):
+    # The foreign key column holds the division code; "region__code" filters it without a join.
+    scope_field = "region__code"
     person = models.ForeignKey(
         "people.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="measures"
     )
@@ -216,7 +220,7 @@ class MeasureStage(models.Model):
 
 
 class Placement(models.Model):
-    scope_field = "site__region_id"
+    scope_field = "site__region__code"
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="placements")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="placements")
     room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="placements")

@@ -219,7 +219,10 @@ def measure_replan(*, actor: Actor, measure_id: int, reason: str) -> Measure:
         changes={
             "reason": reason,
             "policy_version": [before["version"], policy.version],
-            "planned_end_at": [before["planned_end_at"], measure.planned_end_at],
+            "planned_end_at": [
+                before["planned_end_at"].isoformat(),
+                measure.planned_end_at.isoformat(),
+            ],
         },
     )
     return measure

@@ -231,7 +231,7 @@ def measure_extend(*, actor: Actor, measure_id: int, days: int, reason: str) -> 
         changes={
             "days": days,
             "reason": reason,
-            "planned_end_at": [before, measure.planned_end_at],
+            "planned_end_at": [before.isoformat(), measure.planned_end_at.isoformat()],
         },
     )
     return measure

@@ -14,6 +14,8 @@ class Level(models.TextChoices):
 
 
 class Notification(ScopedModel):
+    # The foreign key column holds the division code; "region__code" filters it without a join.
+    scope_field = "region__code"
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("接收地区"), on_delete=models.PROTECT, related_name="+"
     )

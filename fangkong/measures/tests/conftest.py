@@ -60,9 +60,13 @@ def other_site(world):
 
 @pytest.fixture
 def home_people(world):
-    return list(Person.objects.filter(region_id__startswith=world.home_county.code).order_by("id"))
+    return list(
+        Person.objects.filter(region__code__startswith=world.home_county.code).order_by("id")
+    )
 
 
 @pytest.fixture
 def outsider_people(world):
-    return list(Person.objects.filter(region_id__startswith=world.other_county.code).order_by("id"))
+    return list(
+        Person.objects.filter(region__code__startswith=world.other_county.code).order_by("id")
+    )

@@ -16,7 +16,7 @@ TEST_PACKAGES := chromium fonts-noto-cjk gettext \
 
 .PHONY: help demo serve install python-deps node-deps messages system-packages \
 	test lint lint-ruff lint-format lint-migrations lint-deploy test-sqlite test-postgres \
-	bench bench-postgres
+	bench
 
 help:
 	@echo "make demo            install, migrate, build the demo city and serve on http://127.0.0.1:$(PORT)/"
@@ -24,7 +24,7 @@ help:
 	@echo "make lint            ruff, migrations check and the production deploy check"
 	@echo "make test-sqlite     the test suite on SQLite only (PYTEST_ARGS=... passes options to pytest)"
 	@echo "make test-postgres   the test suite on a throwaway PostgreSQL 15 cluster"
-	@echo "make bench           run every benchmarks/*.py (bench-postgres: on a throwaway PostgreSQL)"
+	@echo "make bench           run every benchmarks/*.py (on DATABASE_URL, else a throwaway PostgreSQL)"
 	@echo "make serve           serve without reinstalling (PORT=$(PORT))"
 
 # --- set-up ------------------------------------------------------------------------------------
@@ -88,8 +88,6 @@ test-sqlite: install
 test-postgres: install
 	scripts/with-postgres.sh $(UV) run pytest $(PYTEST_ARGS)
 
+# Benchmarks measure against PostgreSQL: the one in DATABASE_URL, else a throwaway cluster.
 bench: install
-	scripts/bench.sh
-
-bench-postgres: install
-	scripts/with-postgres.sh scripts/bench.sh
+	@if [ -n "$${DATABASE_URL:-}" ]; then scripts/bench.sh; else scripts/with-postgres.sh scripts/bench.sh; fi

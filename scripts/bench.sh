@@ -2,7 +2,7 @@
 # Run every benchmarks/*.py in turn; each prints its own figures. Fails if any of them fails.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
-cd "$(repo_root)"
+cd "$(repo_root)" || exit 1
 
 shopt -s nullglob
 scripts=(benchmarks/*.py)

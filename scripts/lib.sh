@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for the scripts in this folder; source it, do not run it.
 
 # Messages go to stderr so that scripts can print values on stdout.

@@ -2,8 +2,9 @@
 
 A division code begins with its parent's code (43 → 4331 → 433130 → 433130101 → 433130101001),
 so a region's subtree is exactly the set of codes with its code as prefix. A scoped model names
-the lookup that reaches its region code (`scope_field`, default the `region` foreign key, whose
-column holds the code) and visible_to filters on that prefix without a join.
+the lookup that reaches its region code (`scope_field`: default "region__code", or a path such
+as "unit__region__code"); visible_to filters `<scope_field>__startswith`, which Django resolves
+to the foreign-key column itself (the code is the region's primary key), so there is no join.
 """
 
 from __future__ import annotations
@@ -22,8 +23,7 @@ M = TypeVar("M", bound=models.Model)
 
 class ScopedQuerySet(models.QuerySet):
     def visible_to(self, actor: Actor) -> ScopedQuerySet:
-        field = getattr(self.model, "scope_field", "region_id")
-        return self.filter(**{f"{field}__startswith": actor.scope_prefix})
+        return self.filter(**{scope_lookup(self.model): actor.scope_prefix})
 
     def get_visible(self, actor: Actor, **lookup: Any) -> Any:
         """One object in the actor's scope, or NotFound: missing and not-yours look alike."""
@@ -33,13 +33,21 @@ class ScopedQuerySet(models.QuerySet):
             raise NotFound(self.model._meta.verbose_name) from None
 
 
+def scope_lookup(model) -> str:
+    """The prefix lookup for a model's region, e.g. "unit__region__code__startswith"."""
+    field = getattr(model, "scope_field", "region__code")
+    if not field.endswith("__code"):
+        field = field.removesuffix("_id") + "__code"
+    return f"{field}__startswith"
+
+
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
 
 
 class ScopedModel(models.Model):
     """Base for models that belong to a region; the manager exposes visible_to."""
 
-    scope_field = "region_id"
+    scope_field = "region__code"
     objects = ScopedManager()
 
     class Meta:

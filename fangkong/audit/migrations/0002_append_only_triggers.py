@@ -27,7 +27,7 @@ def create_function(apps, schema_editor):
             """
             CREATE OR REPLACE FUNCTION fangkong_refuse_change() RETURNS trigger AS $$
             BEGIN
-                RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
+                RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only';
             END;
             $$ LANGUAGE plpgsql;
             """

@@ -118,5 +118,6 @@ ROUTERS = [
     ("/people", "fangkong.people.api"),
     ("/org", "fangkong.org.api"),
     ("/audit", "fangkong.audit.api"),
+    ("/checkpoints", "fangkong.checkpoints.api"),
 ]
 _add_routers()

@@ -33,6 +33,8 @@ class ArrivalStatus(models.TextChoices):
 
 
 class Arrival(ScopedModel):
+    scope_field = "region__code"
+
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("目的地"), on_delete=models.PROTECT, related_name="+"
@@ -79,6 +81,8 @@ class ObligationStatus(models.TextChoices):
 class ArrivalObligation(ScopedModel):
     """One thing an arrival owes, with its deadline. Overdue is open past due_at."""
 
+    scope_field = "region__code"
+
     arrival = models.ForeignKey(Arrival, on_delete=models.CASCADE, related_name="obligations")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
@@ -108,7 +112,7 @@ class ArrivalObligation(ScopedModel):
 class MonitoringDay(ScopedModel):
     """A day of health monitoring recorded by the grid worker (or the person)."""
 
-    scope_field = "obligation__region_id"
+    scope_field = "obligation__region__code"
 
     obligation = models.ForeignKey(ArrivalObligation, on_delete=models.CASCADE, related_name="days")
     day = models.DateField(_("日期"))

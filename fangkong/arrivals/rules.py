@@ -24,8 +24,11 @@ class ArrivalRules:
     arrival_test_window: dt.timedelta = dt.timedelta(hours=24)
     monitoring_days: int = 14
     fever_threshold: Decimal = Decimal("37.3")
-    # The province whose border counts: an origin outside it is an out-of-province arrival.
+    # Whom the rules apply to: out_of_province (origin outside home_province), outside_city
+    # (origin outside home_city), all, or none.
+    applies_to: str = "out_of_province"
     home_province: str = "43"
+    home_city: str = "4331"
     # Empty: the rules apply to every origin outside the home province; otherwise only to
     # origins under these division-code prefixes.
     origin_prefixes: tuple[str, ...] = ()
@@ -41,21 +44,33 @@ _cached: dict[str, tuple[float, ArrivalRules]] = {}
 
 
 def _from_policy(at: dt.datetime) -> ArrivalRules:
+    """The rules of the policy in force (fangkong.policies), or the defaults without one."""
     try:
-        from fangkong.policies.selectors import policy_in_force
+        from fangkong.policies.rules import arrival_rules
     except ImportError:
         return DEFAULT_RULES
+    from fangkong.core.errors import ValidationFailed
+
+    try:
+        given = arrival_rules(at=at)
+    except ValidationFailed:
+        return DEFAULT_RULES
+    return replace(
+        DEFAULT_RULES,
+        certificate_validity=given.certificate_validity,
+        arrival_test_window=given.arrival_test_window,
+        monitoring_days=given.monitoring_days,
+        applies_to=given.applies_to,
+        turn_back_origins=given.turn_back_origins if given.turn_back_enabled else (),
+        version=_policy_name(at),
+    )
+
+
+def _policy_name(at: dt.datetime) -> str:
+    from fangkong.policies.rules import policy_in_force
+
     policy = policy_in_force(at=at)
-    if policy is None:
-        return DEFAULT_RULES
-    values = getattr(policy, "arrival_rules", None)
-    if callable(values):
-        values = values()
-    if isinstance(values, ArrivalRules):
-        return values
-    if not isinstance(values, dict):
-        return DEFAULT_RULES
-    return rules_from_mapping(values, version=str(policy))
+    return f"{policy.name} v{policy.version}"[:100]
 
 
 def rules_from_mapping(values: dict, *, version: str = "") -> ArrivalRules:
@@ -87,7 +102,12 @@ def arrival_rules_at(at: dt.datetime) -> ArrivalRules:
     now = time.monotonic()
     if hit is not None and now - hit[0] < RULES_TTL:
         return hit[1]
+    from django.conf import settings
+
     rules = _from_policy(at)
+    city = getattr(settings, "HOME_CITY_CODE", rules.home_city)
+    if city != rules.home_city:
+        rules = replace(rules, home_city=city, home_province=city[:2])
     with _lock:
         if len(_cached) > 64:
             _cached.clear()

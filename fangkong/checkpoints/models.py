@@ -31,6 +31,8 @@ class CheckpointStatus(models.TextChoices):
 
 
 class Checkpoint(ScopedModel):
+    scope_field = "region__code"
+
     code = models.SlugField(_("编号"), max_length=40)
     name = models.CharField(_("名称"), max_length=100)
     type = models.CharField(_("类型"), max_length=20, choices=CheckpointType.choices)
@@ -57,6 +59,8 @@ class Checkpoint(ScopedModel):
 
 
 class CheckRecord(ScopedModel):
+    scope_field = "region__code"
+
     checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="checks")
     # The checkpoint's county, copied so that scoping needs no join.
     region = models.ForeignKey(

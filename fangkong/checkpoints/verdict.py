@@ -221,9 +221,16 @@ def _obligations(verdict: str, codes: set[str], facts: CheckFacts, rules: Arriva
 
 
 def is_out_of_province(origin: str, rules: ArrivalRules) -> bool:
-    if not origin or origin.startswith(rules.home_province):
+    """Whether the arrival rules apply to this origin (by default: outside the province)."""
+    if not origin or rules.applies_to == "none":
         return False
-    return not rules.origin_prefixes or _under(origin, rules.origin_prefixes)
+    if rules.applies_to == "outside_city":
+        outside = not origin.startswith(rules.home_city)
+    elif rules.applies_to == "all":
+        outside = True
+    else:
+        outside = not origin.startswith(rules.home_province)
+    return outside and (not rules.origin_prefixes or _under(origin, rules.origin_prefixes))
 
 
 def decide(facts: CheckFacts, rules: ArrivalRules, risk: RiskLookup) -> Decision:

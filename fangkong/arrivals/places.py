@@ -1,0 +1,73 @@
+"""Division codes on arrival forms: read any spelling, check it exists, name it.
+
+The division tree is reference data that changes once a year, so the codes and names of all
+provinces, cities and counties, and of everything under the home city, are held in process
+(a few thousand entries) for PLACES_TTL seconds: validating an origin or a destination on the
+checkpoint hot path then costs no query.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from django.conf import settings
+
+from fangkong.regions.models import Level, Region
+from fangkong.riskareas.codes import compact_code
+
+PLACES_TTL = 300.0
+_lock = threading.Lock()
+_state: dict = {"loaded": 0.0, "names": {}}
+
+
+def _names() -> dict[str, str]:
+    now = time.monotonic()
+    if now - _state["loaded"] < PLACES_TTL and _state["names"]:
+        return _state["names"]
+    city = settings.HOME_CITY_CODE
+    rows = Region.objects.filter(level__lte=Level.COUNTY).values_list("code", "name")
+    names = dict(rows)
+    names.update(Region.objects.filter(code__startswith=city).values_list("code", "name"))
+    with _lock:
+        _state.update(loaded=now, names=names)
+    return names
+
+
+def forget_places() -> None:
+    with _lock:
+        _state.update(loaded=0.0, names={})
+
+
+def known_code(raw: str | None) -> str | None:
+    """The compact code of a known division (any level, padded or not), or None."""
+    code = "".join((raw or "").split())
+    if not code.isdigit():
+        return None
+    names = _names()
+    if code in names:
+        return code
+    compact = compact_code(code)
+    if compact in names:
+        return compact
+    # A township or village outside the home city: known when its county is.
+    if len(compact) in (9, 12) and compact[:6] in names:
+        return compact
+    return None
+
+
+def home_code(raw: str | None) -> str | None:
+    """A known division inside the home city (a destination), or None."""
+    code = known_code(raw)
+    if code is None or not code.startswith(settings.HOME_CITY_CODE) or len(code) < 6:
+        return None
+    if code not in _names():
+        return None
+    return code
+
+
+def place_name(code: str) -> str:
+    """'湖北省 武汉市 武昌区' for a county; the nearest known names for deeper codes."""
+    names = _names()
+    parts = [names[c] for c in (code[:2], code[:4], code[:6], code[:9], code) if c in names]
+    return " ".join(dict.fromkeys(parts)) or code

@@ -1,0 +1,226 @@
+"""Writes for arrivals: open an arrival with its obligations, follow them up, close them.
+
+An arrival comes from a checkpoint check or a self-report; both go through the same verdict
+(fangkong.checkpoints.verdict.decide) and arrival_open() turns the decision into obligations:
+the arrival test, 14 days of monitoring, the village's verification (the grid worker's task),
+a transfer. A transfer also alerts the city HQ.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.audit.services import audit_record
+from fangkong.core.actor import Actor
+from fangkong.core.errors import ValidationFailed
+from fangkong.core.roles import Perm
+
+from .models import (
+    Arrival,
+    ArrivalObligation,
+    ArrivalStatus,
+    MonitoringDay,
+    ObligationStatus,
+)
+
+TESTS = ("arrival_test", "sample_on_site")
+TRANSFERS = ("hospital_transfer", "centralised_quarantine")
+
+
+def _obligation_rows(arrival: Arrival, decision) -> list[ArrivalObligation]:
+    return [
+        ArrivalObligation(
+            arrival=arrival,
+            person_id=arrival.person_id,
+            region_id=arrival.region_id,
+            kind=o.kind,
+            due_at=o.due_at,
+            ends_at=o.ends_at,
+        )  # fmt: skip
+        for o in decision.obligations
+    ]
+
+
+def _alert_hq(arrival: Arrival, decision) -> None:
+    try:
+        from fangkong.notifications.services import notify
+    except ImportError:
+        return
+    reasons = "；".join(r.message for r in decision.reasons[:2])
+    notify(
+        region_code=settings.HOME_CITY_CODE,
+        kind="arrivals.transfer",
+        message=_("来返人员需转运（目的地 %(region)s）：%(reasons)s")
+        % {"region": arrival.region_id, "reasons": reasons},
+        link=f"/arrivals/{arrival.pk}/",
+        level="danger",
+    )
+
+
+def arrival_open(
+    *,
+    person_id: int,
+    region_id: str,
+    source: str,
+    facts,
+    decision,
+    source_ref: str = "",
+    travel_mode: str = "",
+    travel_number: str = "",
+    address: str = "",
+    vaccine_doses: int | None = None,
+) -> Arrival:
+    """A new arrival with the obligations its decision implies (the caller holds a transaction
+    or accepts the inserts one by one)."""
+    arrival = Arrival.objects.create(
+        person_id=person_id, region_id=region_id, source=source, source_ref=source_ref,
+        origin_code=facts.origin, itinerary=list(facts.itinerary), travel_mode=travel_mode,
+        travel_number=travel_number, arrived_at=facts.arrival_at, health_code=facts.health_code,
+        nat_sampled_at=facts.nat_sampled_at, nat_result=facts.nat_result or "",
+        vaccine_doses=vaccine_doses, verdict=decision.verdict, address=address,
+        reasons=[r.code for r in decision.reasons],
+    )  # fmt: skip
+    ArrivalObligation.objects.bulk_create(_obligation_rows(arrival, decision))
+    if decision.alert_hq:
+        _alert_hq(arrival, decision)
+    return arrival
+
+
+def arrival_revise(*, arrival: Arrival, facts, decision, **details) -> Arrival:
+    """A second report of the same journey: new facts replace the old, obligations still
+    open are planned again from the new decision, those already done stay done."""
+    for key, value in {
+        "origin_code": facts.origin, "itinerary": list(facts.itinerary),
+        "arrived_at": facts.arrival_at, "health_code": facts.health_code,
+        "nat_sampled_at": facts.nat_sampled_at, "nat_result": facts.nat_result or "",
+        "verdict": decision.verdict, "reasons": [r.code for r in decision.reasons], **details,
+    }.items():  # fmt: skip
+        setattr(arrival, key, value)
+    arrival.reports += 1
+    arrival.status = ArrivalStatus.OPEN
+    arrival.save()
+    done = set(
+        arrival.obligations.exclude(status=ObligationStatus.OPEN).values_list("kind", flat=True)
+    )
+    arrival.obligations.filter(status=ObligationStatus.OPEN).delete()
+    rows = [o for o in _obligation_rows(arrival, decision) if o.kind not in done]
+    ArrivalObligation.objects.bulk_create(rows)
+    if decision.alert_hq:
+        _alert_hq(arrival, decision)
+    return arrival
+
+
+@transaction.atomic
+def obligation_complete(*, actor: Actor, obligation_id: int, note: str = "") -> ArrivalObligation:
+    """The grid worker (or the county) marks a task done: verified, transferred, clinic seen."""
+    actor.require(Perm.ARRIVALS_FOLLOW_UP)
+    obligation = ArrivalObligation.objects.select_for_update().get_visible(actor, pk=obligation_id)
+    if obligation.status != ObligationStatus.OPEN:
+        raise ValidationFailed(_("该事项已完成或已结束"))
+    obligation.status = ObligationStatus.DONE
+    obligation.done_at = timezone.now()
+    obligation.done_ref = f"user:{actor.user.pk}" if actor.user else "api"
+    obligation.note = note[:200]
+    obligation.save()
+    audit_record(
+        actor=actor, action="arrivals.obligation.completed", obj=obligation,
+        changes={"kind": obligation.kind, "note": obligation.note},
+    )  # fmt: skip
+    _close_if_settled(obligation.arrival_id)
+    return obligation
+
+
+@transaction.atomic
+def monitoring_record(
+    *,
+    actor: Actor,
+    obligation_id: int,
+    day: dt.date,
+    temperature: Decimal | None,
+    symptoms: str = "",
+) -> MonitoringDay:
+    actor.require(Perm.ARRIVALS_FOLLOW_UP)
+    obligation = ArrivalObligation.objects.get_visible(
+        actor, pk=obligation_id, kind="health_monitoring"
+    )
+    starts = timezone.localdate(obligation.due_at)
+    ends = timezone.localdate(obligation.ends_at)
+    if not starts <= day <= ends or day > timezone.localdate():
+        raise ValidationFailed({"day": [_("日期不在监测期内")]})
+    entry, _created = MonitoringDay.objects.update_or_create(
+        obligation=obligation, day=day,
+        defaults={"temperature": temperature, "symptoms": symptoms[:100],
+                  "recorded_by": actor.user},
+    )  # fmt: skip
+    audit_record(
+        actor=actor, action="arrivals.monitoring.recorded", obj=obligation,
+        changes={"day": day.isoformat(), "temperature": str(temperature or "")},
+    )  # fmt: skip
+    return entry
+
+
+def _close_if_settled(arrival_id: int) -> None:
+    if not ArrivalObligation.objects.filter(
+        arrival_id=arrival_id, status=ObligationStatus.OPEN
+    ).exists():
+        Arrival.objects.filter(pk=arrival_id).update(status=ArrivalStatus.CLOSED)
+
+
+def on_result_recorded(*, test, actor=None) -> None:
+    """Labtests handler: a result for a person closes their open arrival test (or on-site
+    sample) when it was sampled at or after the arrival; a positive one alerts the HQ."""
+    if getattr(test, "result", "pending") not in ("negative", "positive"):
+        return
+    candidates = ArrivalObligation.objects.select_related("arrival").filter(
+        person_id=test.person_id, kind__in=TESTS, status=ObligationStatus.OPEN,
+        arrival__arrived_at__lte=test.sampled_at + dt.timedelta(hours=2),
+    )  # fmt: skip
+    for obligation in candidates:
+        late = obligation.due_at is not None and test.sampled_at > obligation.due_at
+        obligation.status = ObligationStatus.DONE
+        obligation.done_at = timezone.now()
+        obligation.done_ref = f"nattest:{test.pk}"
+        obligation.note = (_("逾期完成") + "；" if late else "") + str(test.result)
+        obligation.save(update_fields=["status", "done_at", "done_ref", "note"])
+        _close_if_settled(obligation.arrival_id)
+        if test.result == "positive":
+            _alert_positive(obligation)
+
+
+def _alert_positive(obligation: ArrivalObligation) -> None:
+    try:
+        from fangkong.notifications.services import notify
+    except ImportError:
+        return
+    notify(
+        region_code=settings.HOME_CITY_CODE, kind="arrivals.positive",
+        message=_("来返人员落地检阳性（%(region)s）") % {"region": obligation.region_id},
+        link=f"/arrivals/{obligation.arrival_id}/", level="danger",
+    )  # fmt: skip
+
+
+def obligations_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Close monitoring that has run its 14 days, and arrivals with nothing left open.
+
+    Run by `fangkong arrivals-sweep` (hourly from cron or the task runner); the lists also
+    treat monitoring past its end as finished, so a late sweep changes no figure.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        ended = ArrivalObligation.objects.filter(
+            kind="health_monitoring", status=ObligationStatus.OPEN, ends_at__lte=now
+        )
+        arrival_ids = list(ended.values_list("arrival_id", flat=True))
+        closed = ended.update(status=ObligationStatus.CLOSED, done_at=now)
+        settled = (
+            Arrival.objects.filter(pk__in=arrival_ids, status=ArrivalStatus.OPEN)
+            .exclude(obligations__status=ObligationStatus.OPEN)
+            .update(status=ArrivalStatus.CLOSED)
+        )
+    return {"monitoring_closed": closed, "arrivals_closed": settled}

@@ -1,0 +1,172 @@
+import json
+
+import pytest
+import time_machine
+
+from fangkong.arrivals.models import Arrival, ArrivalObligation
+from fangkong.checkpoints.models import CheckRecord
+from fangkong.people.models import Person
+from fangkong.riskareas.models import RiskArea
+
+from .conftest import TODAY, check_payload
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client, token, code, payload):
+    return client.post(
+        f"/api/v1/checkpoints/{code}/screenings", data=json.dumps(payload),
+        content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}",
+    )  # fmt: skip
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_out_of_province_with_certificate_passes_with_arrival_test(
+    client, world, checkpoint, token_for
+):
+    response = post(client, token_for(), checkpoint.code, check_payload(world))
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["verdict"] == "pass_with_arrival_test"
+    assert [o["kind"] for o in body["obligations"]] == ["arrival_test", "health_monitoring"]
+    assert body["obligations"][0]["due_at"].startswith("2022-01-11T13:30")
+    record = CheckRecord.objects.get(pk=body["record_id"])
+    assert record.checkpoint == checkpoint and record.region_id == world.home_county.code
+    arrival = Arrival.objects.get(source_ref=f"check:{record.pk}")
+    assert arrival.region_id == world.home_village.code
+    assert set(
+        ArrivalObligation.objects.filter(arrival=arrival).values_list("kind", flat=True)
+    ) == {"arrival_test", "health_monitoring"}
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_new_person_is_registered_once(client, world, checkpoint, token_for):
+    token = token_for()
+    payload = check_payload(world)
+    post(client, token, checkpoint.code, payload)
+    post(client, token, checkpoint.code, payload)
+
+    assert Person.objects.filter(name="张晓明").count() == 1
+    assert CheckRecord.objects.filter(checkpoint=checkpoint).count() == 2
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_high_risk_origin_transfers(client, world, checkpoint, token_for, more_regions):
+    RiskArea.objects.create(
+        code="440305001",
+        county_code="440305",
+        name="南山区某街道",
+        level="high",
+        effective_from=TODAY.replace(day=1),
+    )
+    response = post(
+        client,
+        token_for(),
+        checkpoint.code,
+        check_payload(world, origin="440305", itinerary=["440305"]),
+    )
+
+    assert response.json()["verdict"] == "transfer"
+    assert response.json()["reasons"][0]["code"] == "high_risk_area"
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_in_province_green_passes_with_one_record_and_nothing_owed(
+    client, world, checkpoint, token_for
+):
+    payload = check_payload(
+        world, origin="433130", itinerary=[], nat_sampled_at=None, nat_result=None
+    )
+    response = post(client, token_for(), checkpoint.code, payload)
+
+    assert response.json()["verdict"] == "pass"
+    assert response.json()["obligations"] == []
+    assert not Arrival.objects.exists()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_invalid_input_names_every_bad_field(client, world, checkpoint, token_for):
+    payload = check_payload(
+        world,
+        document_number="433101198503070000",
+        health_code="blue",
+        arrival_at="2022-01-11T09:00:00+08:00",
+        origin="999999",
+        destination="420106",
+        temperature="hot",
+        nat_result="maybe",
+    )
+    response = post(client, token_for(), checkpoint.code, payload)
+
+    assert response.status_code == 422
+    fields = {e["field"] for e in response.json()["detail"]}
+    assert fields == {
+        "document_number",
+        "health_code",
+        "arrival_at",
+        "origin",
+        "destination",
+        "temperature",
+        "nat_result",
+    }
+    assert not CheckRecord.objects.exists()
+
+
+def test_wrong_types_answer_422_with_the_field(client, world, checkpoint, token_for):
+    response = post(client, token_for(), checkpoint.code, check_payload(world, itinerary_star="x"))
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "itinerary_star"
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_other_countys_checkpoint_is_404(client, world, outsider_checkpoint, token_for):
+    response = post(client, token_for(), outsider_checkpoint.code, check_payload(world))
+
+    assert response.status_code == 404
+    assert not CheckRecord.objects.exists()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_unknown_checkpoint_is_404(client, world, token_for):
+    assert post(client, token_for(), "nowhere", check_payload(world)).status_code == 404
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_role_without_checking_gets_404(client, world, checkpoint, token_for):
+    assert (
+        post(client, token_for("county_site"), checkpoint.code, check_payload(world)).status_code
+        == 404
+    )
+
+
+def test_list_shows_only_the_callers_checkpoints(
+    client, world, checkpoint, outsider_checkpoint, token_for
+):
+    response = client.get("/api/v1/checkpoints", HTTP_AUTHORIZATION=f"Bearer {token_for()}")
+
+    assert response.json() == [
+        {"code": "jishou-east", "name": "吉首东站", "type": "high_speed_rail", "region": "433101"}
+    ]
+
+
+def test_hq_lists_every_checkpoint(client, world, checkpoint, outsider_checkpoint, token_for):
+    response = client.get("/api/v1/checkpoints", HTTP_AUTHORIZATION=f"Bearer {token_for('hq')}")
+
+    assert {c["code"] for c in response.json()} == {"jishou-east", "longshan-crossing"}
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_check_costs_a_fixed_number_of_queries(
+    client, world, checkpoint, token_for, django_assert_max_num_queries
+):
+    token = token_for()
+    payload = check_payload(
+        world, origin="433130", itinerary=[], nat_sampled_at=None, nat_result=None
+    )
+    post(client, token, checkpoint.code, payload)  # warms the caches, registers the person
+    # Token lookup, person lookup, one insert: nothing else.
+    with django_assert_max_num_queries(3):
+        response = post(client, token, checkpoint.code, payload)
+    assert response.status_code == 200

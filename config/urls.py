@@ -18,5 +18,7 @@ APP_URLS = [
     ("people/", "fangkong.people.urls"),
     ("org/", "fangkong.org.urls"),
     ("audit/", "fangkong.audit.urls"),
+    ("measures/", "fangkong.measures.urls"),
+    ("notifications/", "fangkong.notifications.urls"),
 ]
 urlpatterns += [path(prefix, include(module)) for prefix, module in APP_URLS if util.find_spec(module)]

@@ -35,6 +35,17 @@ NAVIGATION: list[NavGroup] = [
         ),
     ),
     NavGroup(
+        _("管控"),
+        (
+            NavEntry(_("隔离管控总览"), "measures:overview", Perm.MEASURES_VIEW),
+            NavEntry(_("管控人员"), "measures:list", Perm.MEASURES_VIEW),
+            NavEntry(_("逾期与漏报"), "measures:overdue", Perm.MEASURES_VIEW),
+            NavEntry(_("防控政策"), "policies:list", Perm.POLICIES_VIEW),
+            NavEntry(_("核酸结果导入"), "labtests:import", Perm.LABTESTS_RECORD),
+            NavEntry(_("提醒与告警"), "notifications:inbox", Perm.NOTIFICATIONS_VIEW),
+        ),
+    ),
+    NavGroup(
         _("指挥"),
         (
             NavEntry(_("指挥体系"), "org:overview", Perm.ORG_VIEW),

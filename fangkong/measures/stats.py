@@ -107,7 +107,7 @@ def county_overview(qs: QuerySet[Measure], *, counties) -> list[dict]:
     rows = (
         qs.filter(status__in=RUNNING)
         .values_list("region__code", "measure_type")
-        .annotate(n=Count("*"), blocked=Count("*", filter=Q(status="blocked")))
+        .annotate(n=Count("*"), blocked=Count("pk", filter=Q(status="blocked")))
         .order_by()
     )
     table = {

@@ -1,0 +1,134 @@
+"""Measures over the API, mounted at /measures: the same selectors and services as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from fangkong.core.actor import Actor
+from fangkong.core.roles import Perm
+from fangkong.people.models import Person
+
+from .access import measure_get, site_get
+from .planning import measure_start
+from .selectors import measure_list, overview, sites_with_occupancy
+
+router = Router(tags=["measures"])
+
+
+class MeasureOut(Schema):
+    id: int
+    person_id: int
+    person_name: str
+    category: str
+    risk_level: str
+    measure_type: str
+    status: str
+    blocked_reason: str
+    started_at: dt.datetime
+    stage_ends_at: dt.datetime
+    planned_end_at: dt.datetime
+    site_id: int | None
+    region: str
+    policy_version: int
+
+    @staticmethod
+    def resolve_person_name(obj) -> str:
+        return obj.person.masked_name
+
+    @staticmethod
+    def resolve_region(obj) -> str:
+        return obj.region_id
+
+
+class SiteOut(Schema):
+    id: int
+    name: str
+    region: str
+    status: str
+    beds: int
+    used: int
+
+    @staticmethod
+    def resolve_region(obj) -> str:
+        return obj.region_id
+
+    @staticmethod
+    def resolve_beds(obj) -> int:
+        return obj.beds_total or 0
+
+    @staticmethod
+    def resolve_used(obj) -> int:
+        return obj.beds_used or 0
+
+
+class MeasureIn(Schema):
+    person_id: int
+    category: str
+    risk_level: str | None = None
+    source: str = "manual"
+    source_ref: str = ""
+    site_id: int | None = None
+
+
+@router.get("", response=list[MeasureOut], summary="Running measures in the caller's scope")
+def list_measures(request: HttpRequest, status: str = "running", category: str = ""):
+    actor: Actor = request.actor
+    actor.require(Perm.MEASURES_VIEW)
+    return list(measure_list(actor=actor, status=status, category=category)[:500])
+
+
+@router.get("/sites", response=list[SiteOut], summary="Quarantine sites with occupancy")
+def list_sites(request: HttpRequest):
+    actor: Actor = request.actor
+    actor.require(Perm.MEASURES_VIEW)
+    return list(sites_with_occupancy(actor=actor))
+
+
+@router.get("/sites/{site_id}", response=SiteOut, summary="One quarantine site")
+def get_site(request: HttpRequest, site_id: int):
+    actor: Actor = request.actor
+    actor.require(Perm.MEASURES_VIEW)
+    site = site_get(actor=actor, pk=site_id)
+    return sites_with_occupancy(actor=actor).get(pk=site.pk)
+
+
+@router.get("/overview", summary="In care by type and category, per county")
+def get_overview(request: HttpRequest):
+    actor: Actor = request.actor
+    actor.require(Perm.MEASURES_VIEW)
+    data = overview(actor=actor)
+    return {
+        "care": data["care"],
+        "flags": data["flags"],
+        "counties": [
+            {k: (v.code if k == "county" else v) for k, v in row.items()}
+            for row in data["counties"]
+        ],
+    }
+
+
+@router.get("/{measure_id}", response=MeasureOut, summary="One measure")
+def get_measure(request: HttpRequest, measure_id: int):
+    actor: Actor = request.actor
+    actor.require(Perm.MEASURES_VIEW)
+    return measure_get(actor=actor, pk=measure_id)
+
+
+@router.post("", response={201: MeasureOut}, summary="Start a measure for a person")
+def start_measure(request: HttpRequest, payload: MeasureIn):
+    actor: Actor = request.actor
+    person = Person.objects.get_visible(actor, pk=payload.person_id)
+    site = site_get(actor=actor, pk=payload.site_id) if payload.site_id else None
+    measure = measure_start(
+        actor=actor,
+        person=person,
+        category=payload.category,
+        risk_level=payload.risk_level,
+        source=payload.source,
+        source_ref=payload.source_ref,
+        site=site,
+    )
+    return 201, measure

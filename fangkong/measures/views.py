@@ -1,0 +1,216 @@
+"""Measures pages: the county overview, a site's residents, one person's measure and its
+actions. Thin: parse, call a selector or service, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangkong.core.decorators import actor_required
+from fangkong.core.errors import ValidationFailed
+from fangkong.core.roles import Perm
+from fangkong.labtests.services import nat_result_record
+
+from .access import measure_get, site_get, sites_for
+from .checkins import checkin_link_issue, checkin_record, missed_checkins
+from .models import Status
+from .placements import placement_transfer
+from .release import measure_extend, measure_release_early
+from .schedule import overdue_by_place
+from .selectors import (
+    measure_list,
+    measure_timeline,
+    occupancy_badge,
+    overview,
+    site_placements,
+    sites_with_occupancy,
+)  # fmt: skip
+
+
+@actor_required(Perm.MEASURES_VIEW)
+def overview_page(request):
+    data = overview(actor=request.actor)
+    for site in data["sites"]:
+        site.badge = occupancy_badge(site)
+    return render(request, "measures/overview.html", data)
+
+
+@actor_required(Perm.MEASURES_VIEW)
+def measure_list_page(request):
+    status = request.GET.get("status", "running")
+    qs = measure_list(
+        actor=request.actor,
+        status=status,
+        category=request.GET.get("category", ""),
+        measure_type=request.GET.get("type", ""),
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "measures/list.html", {"page": page, "status": status, "statuses": Status.choices}
+    )
+
+
+@actor_required(Perm.MEASURES_VIEW)
+def site_page(request, pk: int):
+    site = site_get(actor=request.actor, pk=pk)
+    site = sites_with_occupancy(actor=request.actor).get(pk=site.pk)
+    placements = site_placements(actor=request.actor, site=site)
+    return render(
+        request,
+        "measures/site.html",
+        {
+            "site": site,
+            "badge": occupancy_badge(site),
+            "placements": placements,
+        },
+    )
+
+
+@actor_required(Perm.MEASURES_VIEW)
+def detail_page(request, pk: int):
+    measure = measure_get(actor=request.actor, pk=pk)
+    context = {
+        "measure": measure,
+        **measure_timeline(measure),
+        "sites": sites_for(request.actor).exclude(status="closed")
+        if request.actor.can(Perm.MEASURES_MANAGE)
+        else [],
+        "link_token": request.session.pop(f"checkin-link-{pk}", None),
+        "today": timezone.localdate(),
+    }
+    return render(request, "measures/detail.html", context)
+
+
+@actor_required(Perm.MEASURES_VIEW)
+def overdue_page(request):
+    return render(
+        request,
+        "measures/overdue.html",
+        {
+            "groups": overdue_by_place(actor=request.actor),
+            "missed": list(missed_checkins(actor=request.actor)[:500]),
+        },
+    )
+
+
+def _act(request, pk: int, action, success: str):
+    try:
+        action()
+        messages.success(request, success)
+    except ValidationFailed as exc:
+        for errors in exc.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    return redirect("measures:detail", pk=pk)
+
+
+@require_POST
+@actor_required(Perm.MEASURES_MANAGE)
+def checkin_action(request, pk: int):
+    return _act(
+        request,
+        pk,
+        lambda: checkin_record(
+            actor=request.actor,
+            measure_id=pk,
+            temperature=request.POST.get("temperature"),
+            symptoms=request.POST.get("symptoms", ""),
+        ),
+        _("已记录体温和症状"),
+    )
+
+
+@require_POST
+@actor_required(Perm.MEASURES_MANAGE)
+def link_action(request, pk: int):
+    def issue():
+        token = checkin_link_issue(actor=request.actor, measure_id=pk)
+        request.session[f"checkin-link-{pk}"] = token
+
+    return _act(request, pk, issue, _("已生成新的打卡链接，旧链接已失效"))
+
+
+@require_POST
+@actor_required(Perm.LABTESTS_RECORD)
+def result_action(request, pk: int):
+    measure = measure_get(actor=request.actor, pk=pk)
+    sampled = parse_datetime(request.POST.get("sampled_at", "") or "")
+
+    def record():
+        if sampled is None:
+            raise ValidationFailed({"sampled_at": [_("请填写采样时间，如 2022-01-10 08:30")]})
+        aware = (
+            sampled
+            if sampled.tzinfo
+            else sampled.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
+        )
+        nat_result_record(
+            actor=request.actor,
+            person=measure.person,
+            sampled_at=aware,
+            result=request.POST.get("result", ""),
+            lab=request.POST.get("lab", ""),
+            purpose="scheduled",
+        )
+
+    return _act(request, pk, record, _("已录入核酸结果"))
+
+
+@require_POST
+@actor_required(Perm.MEASURES_OVERRIDE)
+def extend_action(request, pk: int):
+    try:
+        days = int(request.POST.get("days", "0"))
+    except ValueError:
+        days = 0
+    return _act(
+        request,
+        pk,
+        lambda: measure_extend(
+            actor=request.actor, measure_id=pk, days=days, reason=request.POST.get("reason", "")
+        ),
+        _("已延长管控期限"),
+    )
+
+
+@require_POST
+@actor_required(Perm.MEASURES_OVERRIDE)
+def release_action(request, pk: int):
+    return _act(
+        request,
+        pk,
+        lambda: measure_release_early(
+            actor=request.actor,
+            measure_id=pk,
+            reason=request.POST.get("reason", ""),
+            to_next_stage=request.POST.get("to_next_stage") == "1",
+        ),
+        _("已提前解除"),
+    )
+
+
+@require_POST
+@actor_required(Perm.MEASURES_MANAGE)
+def transfer_action(request, pk: int):
+    try:
+        site_id = int(request.POST.get("site", ""))
+    except ValueError:
+        site_id = 0
+    return _act(
+        request,
+        pk,
+        lambda: placement_transfer(
+            actor=request.actor,
+            measure_id=pk,
+            site_id=site_id,
+            reason=request.POST.get("reason", ""),
+        ),
+        _("已转移隔离点"),
+    )

@@ -1,6 +1,7 @@
 """The person registry. Document numbers and phones are encrypted at rest; the blind
 indexes (keyed HMAC of the normalised value) serve exact lookup and de-duplication."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,9 @@ class Sex(models.TextChoices):
 
 
 class Person(ScopedModel):
+    # The foreign key column holds the division code; "region__code" filters it without a join.
+    scope_field = "region__code"
+
     name = models.CharField(_("姓名"), max_length=60, db_index=True)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, blank=True)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
@@ -32,6 +36,10 @@ class Person(ScopedModel):
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("现住地区划"), on_delete=models.PROTECT,
         related_name="+",
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

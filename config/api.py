@@ -118,6 +118,7 @@ ROUTERS = [
     ("/people", "fangkong.people.api"),
     ("/org", "fangkong.org.api"),
     ("/audit", "fangkong.audit.api"),
+    ("/screening", "fangkong.screening.api"),
     ("/measures", "fangkong.measures.api"),
     ("/checkpoints", "fangkong.checkpoints.api"),
 ]

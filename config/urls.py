@@ -18,6 +18,7 @@ APP_URLS = [
     ("people/", "fangkong.people.urls"),
     ("org/", "fangkong.org.urls"),
     ("audit/", "fangkong.audit.urls"),
+    ("screening/", "fangkong.screening.urls"),
     ("measures/", "fangkong.measures.urls"),
     ("notifications/", "fangkong.notifications.urls"),
 ]

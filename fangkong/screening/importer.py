@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import chain, islice
@@ -123,8 +124,10 @@ def _import(actor, path, filename, options, progress) -> ImportResult:
     reader = RowReader(header)
     matcher = AddressMatcher()
     stage = Stage()
+    started = time.perf_counter()
     try:
         stats = _stage_rows(stage, reader, matcher, chain(consumed, rows), progress)
+        staged_at = time.perf_counter()
         if stats["rows"] == 0:
             raise FileRefused(_("文件“%(name)s”只有表头，没有数据行") % {"name": filename})
         stage.analyze()
@@ -132,12 +135,13 @@ def _import(actor, path, filename, options, progress) -> ImportResult:
             batch = _create_batch(actor, options, filename, sha, header)
             summary = merge_stage(stage=stage, batch=batch, actor=actor)
             summary.update(rows=stats["rows"], errors=stats["errors"])
+            summary["timings"]["read_validate_stage"] = round(staged_at - started, 2)
             _finish_batch(batch, summary)
             audit_record(
                 actor=actor,
                 action="screening.batch.imported",
                 obj=batch,
-                changes={k: v for k, v in summary.items() if k != "errors"},
+                changes={k: v for k, v in summary.items() if k not in ("errors", "timings")},
             )
     finally:
         stage.drop()

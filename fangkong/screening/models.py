@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.core.categories import PersonCategory
 from fangkong.core.fields import EncryptedTextField
 from fangkong.core.identity import mask_document, mask_mobile, mask_name
-from fangkong.core.scoping import ScopedModel
+from fangkong.core.scoping import ScopedModel, ScopedQuerySet
 
 
 class Source(models.TextChoices):
@@ -59,8 +59,19 @@ class HealthCodeFlag(models.TextChoices):
     RED = "red", _("红码")
 
 
+class BatchQuerySet(ScopedQuerySet):
+    def visible_to(self, actor):
+        """A list received above the actor (the city's push) concerns every level below it;
+        one received below is the actor's too. Batches hold no personal data themselves:
+        their records are scoped one by one."""
+        above = [c for c in actor.region.path.split("/") if c]
+        return self.filter(Q(region_id__startswith=actor.scope_prefix) | Q(region_id__in=above))
+
+
 class ScreeningBatch(ScopedModel):
-    """One pushed list. Scoped on the region that received it (normally the city)."""
+    """One pushed list, received by a region (normally the city)."""
+
+    objects = models.Manager.from_queryset(BatchQuerySet)()
 
     source = models.CharField(_("来源"), max_length=100)
     category = models.CharField(_("类别"), max_length=32, choices=PersonCategory.choices)
@@ -244,7 +255,15 @@ class ScreeningRecord(ScopedModel):
         indexes = [
             # Progress pages aggregate from this index alone (region prefix, then batch).
             models.Index(
-                fields=["region", "batch", "status", "four_clear", "merge_kind", "invalid"],
+                fields=[
+                    "region",
+                    "batch",
+                    "status",
+                    "four_clear",
+                    "merge_kind",
+                    "invalid",
+                    "deadline",
+                ],
                 name="screening_progress",
             ),
             models.Index(

@@ -134,22 +134,42 @@ class StagedRow:
         return bool(self.errors)
 
 
-@lru_cache(maxsize=65536)
-def _mobile_segment_valid(first7: str) -> bool:
-    """Whether numbers in this 7-digit segment (号段) are allocated; phonenumbers decides
-    by prefix, so one check per segment is enough and saves most of its cost."""
+def _normalize_mobile(text: str) -> str:
     try:
-        normalize_mobile(first7 + "0000")
+        return normalize_mobile(text)
+    except InvalidIdentifier:
+        raise
+    except Exception:  # noqa: BLE001 - phonenumbers' parse errors on odd input
+        raise InvalidIdentifier(_("手机号无法识别：%(value)s") % {"value": text}) from None
+
+
+def _valid(number: str) -> bool:
+    try:
+        _normalize_mobile(number)
     except InvalidIdentifier:
         return False
     return True
 
 
+@lru_cache(maxsize=8192)
+def _segment_verdict(first5: str) -> bool | None:
+    """Whether every number of this 5-digit prefix is allocated (True), none is (False), or
+    it depends on later digits (None: check each number). Mainland mobile ranges are
+    decided by their first four or five digits, so this spares phonenumbers' full parse
+    (about 20 µs) for almost every row."""
+    samples = {_valid(first5 + tail) for tail in ("000000", "555555", "999999", "123456")}
+    return samples.pop() if len(samples) == 1 else None
+
+
 def fast_mobile(raw) -> str:
     text = cell_text(raw)
-    if len(text) == 11 and _PHONE_SHAPE.match(text) and _mobile_segment_valid(text[:7]):
-        return text
-    return normalize_mobile(text)
+    if len(text) == 11 and _PHONE_SHAPE.match(text):
+        verdict = _segment_verdict(text[:5])
+        if verdict is True:
+            return text
+        if verdict is None:
+            return _normalize_mobile(text)
+    return _normalize_mobile(text)
 
 
 def document_type_of(text: str, number: str) -> str:

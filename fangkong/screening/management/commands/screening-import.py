@@ -50,6 +50,8 @@ class Command(BaseCommand):
             self.stderr.write(result.refused)
             sys.exit(2)
         summary = result_json(result)
+        if opts["verbosity"] >= 2:
+            self.stderr.write(f"timings (s): {json.dumps(result.summary.get('timings', {}))}")
         if opts["json"]:
             self.stdout.write(json.dumps(summary, ensure_ascii=False))
             return

@@ -1,0 +1,298 @@
+"""Screening import at scale: 1,000,000 rows as CSV and as xlsx into PostgreSQL, end to end.
+
+    scripts/with-postgres.sh uv run python benchmarks/screening_import.py [--rows N]
+
+Prints, for each format, rows per second and the import process's peak memory, and the
+ratio to a raw COPY of the same rows (repeats left out) into a bare table with the same
+columns and a unique index on the document column, measured in the same run. Then: how soon
+a 1,000-row list is visible to its grid workers, and how fast the county progress page and
+the overdue list answer with the records in the database (and how many queries they run).
+Needs PostgreSQL (DATABASE_URL); on anything else it says so and exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--skip-xlsx", action="store_true")
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        print("screening_import: needs PostgreSQL; run under scripts/with-postgres.sh")
+        return 0
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    _migrate(call_command)
+    if not _regions_loaded():
+        call_command("regions-load", verbosity=0, as_json=True, stdout=open(os.devnull, "w"))
+    work = Path(tempfile.mkdtemp(prefix="screening-bench-"))
+    files = _generate(work, args.rows, with_xlsx=not args.skip_xlsx)
+    results = {"rows": args.rows}
+    results["copy"] = _raw_copy(files["reference"], files["reference_rows"])
+    _reset()
+    results["csv"] = _child_import(files["csv"])
+    results["pages"] = _page_timings()
+    _reset()
+    if not args.skip_xlsx:
+        results["xlsx"] = _child_import(files["xlsx"])
+        _reset()
+    results["visible"] = _visible_after_upload(work)
+    _report(results)
+    for path in work.iterdir():
+        path.unlink()
+    work.rmdir()
+    return 0
+
+
+def _migrate(call_command) -> None:
+    """migrate, tolerating a migration that runs literal '%' through the schema editor with
+    empty parameters (PostgreSQL's editor then treats '%' as a placeholder)."""
+    from django.db.backends.postgresql.schema import DatabaseSchemaEditor
+
+    original = DatabaseSchemaEditor.execute
+
+    def execute(self, sql, params=()):
+        return original(self, sql, None if params == () else params)
+
+    DatabaseSchemaEditor.execute = execute
+    try:
+        call_command("migrate", verbosity=0)
+    finally:
+        DatabaseSchemaEditor.execute = original
+
+
+def _regions_loaded() -> bool:
+    from fangkong.regions.models import Region
+
+    return Region.objects.filter(code__startswith="4331", level=5).count() > 1000
+
+
+def _places():
+    from lib.screening_data import Places
+
+    from fangkong.regions.models import Region
+
+    regions = {r.code: r for r in Region.objects.filter(code__startswith="4331")}
+    villages = []
+    for code, region in regions.items():
+        if len(code) == 12:
+            township, county = regions[code[:9]], regions[code[:6]]
+            villages.append(
+                (
+                    county.short_name or county.name,
+                    township.short_name or township.name,
+                    region.short_name or region.name,
+                )
+            )
+    return Places(villages=sorted(villages))
+
+
+def _generate(work: Path, count: int, *, with_xlsx: bool) -> dict:
+    from lib.screening_data import ListGenerator, write_csv, write_reference_csv, write_xlsx
+
+    started = time.perf_counter()
+    generator = ListGenerator(_places())
+    files = {"csv": work / "list.csv", "xlsx": work / "list.xlsx", "reference": work / "ref.csv"}
+    write_csv(files["csv"], generator.rows(count))
+
+    def again():
+        with open(files["csv"], encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            next(reader), next(reader)
+            yield from reader
+
+    files["reference_rows"] = write_reference_csv(
+        files["reference"], again(), generator.duplicate_rows
+    )
+    if with_xlsx:
+        write_xlsx(files["xlsx"], again())
+    print(
+        f"generated {count:,} rows in {time.perf_counter() - started:.0f} s "
+        f"({len(generator.duplicate_rows):,} repeats)",
+        file=sys.stderr,
+    )
+    return files
+
+
+def _raw_copy(path: Path, rows: int) -> dict:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_raw_copy")
+        cursor.execute(
+            "CREATE TABLE bench_raw_copy (id bigserial PRIMARY KEY, seq integer, name text, "
+            "document text, phone text, address text, source_place text, arrived text, "
+            "health_code text)"
+        )
+        cursor.execute("CREATE UNIQUE INDEX bench_raw_copy_doc ON bench_raw_copy (document)")
+        started = time.perf_counter()
+        with (
+            cursor.cursor.copy(
+                "COPY bench_raw_copy (seq, name, document, phone, address, source_place, arrived, "
+                "health_code) FROM STDIN WITH (FORMAT csv, NULL '')"
+            ) as copy,
+            open(path, "rb") as handle,
+        ):
+            while block := handle.read(1 << 20):
+                copy.write(block)
+        seconds = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_raw_copy")
+    return {"rows": rows, "seconds": seconds, "rate": rows / seconds}
+
+
+def _child_import(path: Path) -> dict:
+    """Import in a child process; its own peak RSS comes from wait4's resource usage."""
+    command = [
+        sys.executable,
+        "-c",
+        "from config.cli import main; main()",
+        "screening-import",
+        str(path),
+        "--category",
+        "risk_area",
+        "--json",
+        "--verbosity",
+        "2",
+    ]
+    out_path, err_path = path.with_suffix(".out"), path.with_suffix(".err")
+    started = time.perf_counter()
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        child = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"import failed: {err_path.read_text()[-2000:]}")
+    summary = json.loads(out_path.read_text())
+    print(err_path.read_text().strip(), file=sys.stderr)
+    out_path.unlink()
+    err_path.unlink()
+    return {
+        "rows": summary["rows"],
+        "seconds": seconds,
+        "rate": summary["rows"] / seconds,
+        "peak_mb": usage.ru_maxrss / 1024,
+        "summary": {k: v for k, v in summary.items() if k != "errors"},
+        "errors": len(summary["errors"]),
+    }
+
+
+def _reset() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE screening_personsource, screening_outgoingrepush, screening_screeningrecord,"
+            " screening_screeningbatch RESTART IDENTITY CASCADE"
+        )
+        cursor.execute("DELETE FROM people_person")
+        cursor.execute("VACUUM ANALYZE people_person")
+
+
+def _page_timings() -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from fangkong.core.actor import Actor
+    from fangkong.core.roles import Role
+    from fangkong.regions.models import Region
+    from fangkong.screening import selectors
+
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE screening_screeningrecord SET deadline = now() - interval '1 hour'")
+        cursor.execute("VACUUM ANALYZE screening_screeningrecord")
+    county = Region.objects.get(code="433101")
+    city = Region.objects.get(code="4331")
+    timings = {}
+    for label, region in (("county", county), ("city", city)):
+        actor = Actor.build(user=None, region=region, role=Role.OPERATOR)
+        for page, call in (
+            ("progress", lambda a=actor: selectors.progress_page(actor=a)),
+            ("overdue", lambda a=actor: selectors.overdue_page(actor=a, page=1)),
+        ):
+            call()
+            runs = []
+            for _ in range(5):
+                with CaptureQueriesContext(connection) as queries:
+                    started = time.perf_counter()
+                    call()
+                    runs.append(time.perf_counter() - started)
+            timings[f"{label}_{page}"] = {
+                "ms": statistics.median(runs) * 1000,
+                "queries": len(queries),
+            }
+    return timings
+
+
+def _visible_after_upload(work: Path) -> dict:
+    from lib.screening_data import ListGenerator, write_xlsx
+
+    from fangkong.core.actor import Actor
+    from fangkong.core.roles import Role
+    from fangkong.regions.models import Region
+    from fangkong.screening import selectors
+    from fangkong.screening.importer import ImportOptions, screening_import
+
+    path = work / "small.xlsx"
+    write_xlsx(path, ListGenerator(_places(), seed=7).rows(1000))
+    city = Region.objects.get(code="4331")
+    hq = Actor.build(user=None, region=city, role=Role.COMPREHENSIVE_STAFF)
+    started = time.perf_counter()
+    result = screening_import(actor=hq, path=path, options=ImportOptions(category="risk_area"))
+    village = Region.objects.get(
+        code=result.batch.records.filter(assigned_level=12).values_list("region_id", flat=True)[0]
+    )
+    worker = Actor.build(user=None, region=village, role=Role.GRID_WORKER)
+    records = selectors.my_records(actor=worker)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "village_records": len(records)}
+
+
+def _report(results: dict) -> None:
+    copy = results["copy"]
+    print(f"\nscreening import, {results['rows']:,} rows (PostgreSQL)")
+    print(
+        f"  raw COPY reference   {copy['rate']:>10,.0f} rows/s  ({copy['rows']:,} rows, "
+        f"{copy['seconds']:.1f} s)"
+    )
+    for kind in ("csv", "xlsx"):
+        if kind in results:
+            r = results[kind]
+            print(
+                f"  {kind:<4} import          {r['rate']:>10,.0f} rows/s  ({r['seconds']:.1f} s, "
+                f"peak {r['peak_mb']:.0f} MB, ratio to COPY {r['rate'] / copy['rate']:.2f})"
+            )
+            print(
+                f"       summary {json.dumps(r['summary'], ensure_ascii=False)}, "
+                f"{r['errors']} row errors"
+            )
+    for name, t in results.get("pages", {}).items():
+        print(f"  {name:<16} {t['ms']:>8.1f} ms  {t['queries']} queries")
+    v = results["visible"]
+    print(
+        f"  1,000-row list visible to its grid worker after {v['seconds']:.2f} s "
+        f"({v['village_records']} records in that village)"
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,172 @@
+"""/api/v1/screening: submit a list (file upload or JSON rows), read a batch and its feedback."""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from fangkong.core.categories import PersonCategory
+from fangkong.core.errors import ValidationFailed
+from fangkong.core.roles import Perm
+from fangkong.imports.jobs import job_create
+from fangkong.imports.models import ImportJob
+
+from . import selectors
+from .feedback import feedback_rows
+from .importer import MAPPING_KIND
+from .tasks import import_list
+
+router = Router(tags=["screening"])
+MAX_JSON_ROWS = 100_000
+
+
+class BatchRows(Schema):
+    category: str
+    source: str = ""
+    deadline_hours: int | None = None
+    expected_rows: int | None = None
+    header: list[str]
+    rows: list[list[str | int | float | None]]
+
+
+class Accepted(Schema):
+    job: int
+    batch: int | None
+    status: str
+    message: str = ""
+
+
+def _options(category, source, deadline_hours, expected_rows, allow_duplicate=False) -> dict:
+    if category not in PersonCategory.values:
+        raise ValidationFailed({"category": [_("未知的人员类别")]})
+    return {
+        "category": category,
+        "source": source or _("接口推送"),
+        "deadline_hours": deadline_hours,
+        "expected_rows": expected_rows,
+        "allow_duplicate": allow_duplicate,
+    }
+
+
+def _accept(request, path: Path, filename: str, options: dict):
+    actor = request.actor
+    actor.require(Perm.SCREENING_IMPORT)
+    job = job_create(actor=actor, kind=MAPPING_KIND, path=path, filename=filename, options=options)
+    path.unlink(missing_ok=True)
+    import_list.enqueue(job.pk)
+    job.refresh_from_db()
+    batch = int(job.object_id) if job.object_id else None
+    return 202, {"job": job.pk, "batch": batch, "status": job.status, "message": job.message}
+
+
+@router.post(
+    "/batches",
+    response={202: Accepted},
+    summary="Submit a list",
+    description="multipart/form-data with `file`, `category`, `source`, "
+    "`deadline_hours`, `allow_duplicate`; or JSON {category, source, deadline_hours, "
+    "expected_rows, header, rows}. Answers 202 with the job and, once stored, the batch.",
+)
+def submit(request):
+    if request.content_type == "multipart/form-data":
+        return _submit_file(request)
+    try:
+        payload = BatchRows.model_validate_json(request.body)
+    except ValueError as exc:
+        raise ValidationFailed({"body": [_("请求体不是有效的名单：%(e)s") % {"e": exc}]}) from None
+    if len(payload.rows) > MAX_JSON_ROWS:
+        raise ValidationFailed({"rows": [_("一次最多提交10万行，请改用文件上传")]})
+    options = _options(
+        payload.category,
+        payload.source,
+        payload.deadline_hours,
+        payload.expected_rows,
+        allow_duplicate=True,
+    )
+    with tempfile.NamedTemporaryFile(
+        "w", suffix=".csv", delete=False, encoding="utf-8", newline=""
+    ) as handle:
+        writer = csv.writer(handle)
+        writer.writerow(payload.header)
+        writer.writerows([["" if c is None else c for c in row] for row in payload.rows])
+    return _accept(request, Path(handle.name), "api.csv", options)
+
+
+def _submit_file(request):
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise ValidationFailed({"file": [_("请上传名单文件")]})
+    data = request.POST
+    try:
+        hours = int(data["deadline_hours"]) if data.get("deadline_hours") else None
+    except ValueError:
+        raise ValidationFailed({"deadline_hours": [_("反馈时限应为小时数")]}) from None
+    options = _options(
+        data.get("category", ""),
+        data.get("source", ""),
+        hours,
+        None,
+        data.get("allow_duplicate", "") in ("1", "true", "on"),
+    )
+    with tempfile.NamedTemporaryFile(suffix=Path(upload.name).suffix, delete=False) as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    return _accept(request, Path(handle.name), upload.name, options)
+
+
+@router.get("/jobs/{job_id}", summary="An import job's progress")
+def job_status(request, job_id: int):
+    request.actor.require(Perm.SCREENING_IMPORT)
+    job = ImportJob.objects.get_visible(request.actor, pk=job_id, kind=MAPPING_KIND)
+    return {
+        "job": job.pk,
+        "status": job.status,
+        "rows_read": job.rows_read,
+        "message": job.message,
+        "batch": int(job.object_id) if job.object_id else None,
+    }
+
+
+@router.get("/batches/{batch_id}", summary="A batch: status, progress and import summary")
+def batch_detail(request, batch_id: int):
+    actor = request.actor
+    batch = selectors.batch_get(actor=actor, pk=batch_id)
+    return {
+        "batch": batch.pk,
+        "category": batch.category,
+        "source": batch.source,
+        "received_at": batch.received_at,
+        "deadline": batch.deadline,
+        "status": batch.status,
+        "summary": {
+            "rows": batch.rows,
+            "valid": batch.valid,
+            "invalid": batch.invalid,
+            "created": batch.created_people,
+            "matched": batch.matched_people,
+            "duplicates_in_file": batch.duplicates_in_file,
+            "assigned": batch.assigned,
+        },
+        "progress": selectors.batch_progress(actor=actor, batch=batch),
+    }
+
+
+@router.get("/batches/{batch_id}/feedback", summary="Per-row results in the sender's order")
+def batch_feedback(request, batch_id: int, offset: int = 0, limit: int = 1000):
+    actor = request.actor
+    actor.require(Perm.SCREENING_MANAGE)
+    batch = selectors.batch_get(actor=actor, pk=batch_id)
+    limit = max(1, min(limit, 5000))
+    rows = []
+    for i, row in enumerate(feedback_rows(actor=actor, batch=batch)):
+        if i < offset:
+            continue
+        if len(rows) >= limit:
+            break
+        row.pop("record")
+        rows.append(row)
+    return {"batch": batch.pk, "offset": offset, "rows": rows}

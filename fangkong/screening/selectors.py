@@ -1,0 +1,205 @@
+"""Reads for screening pages and the API. Every list runs a fixed number of queries.
+
+Progress figures are aggregates over one covering index (region, batch, status, four_clear,
+merge_kind, invalid, deadline): records merged into another are left out of region figures
+(a person is counted once), repeats within a file are left out of batch figures.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from fangkong.core.actor import Actor
+from fangkong.core.errors import NotFound
+from fangkong.core.roles import Perm
+from fangkong.regions.models import CODE_LENGTHS, Region
+
+from .models import MergeKind, OutgoingRepush, ScreeningBatch, ScreeningRecord, Status
+
+PAGE_SIZE = 50
+CHILD_CODE_LENGTH = {2: 4, 4: 6, 6: 9, 9: 12}
+
+
+def _tallies(now) -> dict:
+    # Count("*") for the total, Count("status") (a column of the covering index, never
+    # NULL) where a filter is needed: Django allows no filter on "*", and counting "id"
+    # would send PostgreSQL to the table instead of the index.
+    open_ = ~Q(status=Status.CLOSED)
+    return {
+        "total": Count("*"),
+        "pushed": Count("status", filter=Q(status=Status.PUSHED)),
+        "received": Count("status", filter=Q(status=Status.RECEIVED)),
+        "checking": Count("status", filter=Q(status=Status.CHECKING)),
+        "closed": Count("status", filter=Q(status=Status.CLOSED)),
+        "overdue": Count("status", filter=open_ & Q(deadline__lt=now)),
+        "four_clear": Count("status", filter=Q(four_clear=True)),
+        "invalid": Count("status", filter=Q(invalid=True)),
+    }
+
+
+def _with_rates(row: dict) -> dict:
+    total = row.get("total") or 0
+    row["four_clear_rate"] = round(100 * row["four_clear"] / total, 1) if total else 0.0
+    row["closed_rate"] = round(100 * row["closed"] / total, 1) if total else 0.0
+    return row
+
+
+def records_visible(actor: Actor) -> QuerySet:
+    actor.require(Perm.SCREENING_VIEW)
+    return ScreeningRecord.objects.visible_to(actor)
+
+
+def batch_list(*, actor: Actor, limit: int = 30) -> list[ScreeningBatch]:
+    actor.require(Perm.SCREENING_VIEW)
+    return list(ScreeningBatch.objects.visible_to(actor).order_by("-received_at", "-id")[:limit])
+
+
+def batch_get(*, actor: Actor, pk) -> ScreeningBatch:
+    actor.require(Perm.SCREENING_VIEW)
+    try:
+        return ScreeningBatch.objects.visible_to(actor).get(pk=pk)
+    except (ScreeningBatch.DoesNotExist, ValueError, TypeError):
+        raise NotFound(ScreeningBatch._meta.verbose_name) from None
+
+
+def batch_progress(*, actor: Actor, batch: ScreeningBatch) -> dict:
+    """The batch's figures within the actor's scope (repeats in the file left out)."""
+    row = (
+        records_visible(actor)
+        .filter(batch=batch)
+        .exclude(merge_kind=MergeKind.FILE)
+        .aggregate(**_tallies(timezone.now()))
+    )
+    return _with_rates(row)
+
+
+def progress_page(*, actor: Actor, batch: ScreeningBatch | None = None) -> dict:
+    """Per batch and per child region of the actor's region: three queries."""
+    now = timezone.now()
+    records = records_visible(actor).filter(merged_into__isnull=True)
+    if batch is not None:
+        records = records.filter(batch=batch)
+    per_batch = {
+        row["batch_id"]: _with_rates(row)
+        for row in records.values("batch_id").annotate(**_tallies(now)).order_by()
+    }
+    batches = list(
+        ScreeningBatch.objects.filter(pk__in=list(per_batch)).order_by("-received_at", "-id")
+    )
+    for b in batches:
+        b.progress = per_batch[b.pk]
+    length = CHILD_CODE_LENGTH.get(len(actor.scope_prefix))
+    regions: list[dict] = []
+    if length:
+        rows = (
+            records.annotate(child=Substr("region_id", 1, length))
+            .values("child")
+            .annotate(**_tallies(now))
+            .order_by()
+        )
+        by_child = {r["child"]: _with_rates(r) for r in rows}
+        names = dict(
+            Region.objects.filter(code__in=[c for c in by_child if len(c) == length]).values_list(
+                "code", "name"
+            )
+        )
+        for code, row in sorted(by_child.items()):
+            row["code"] = code
+            row["name"] = names.get(code) or _unplaced_label(actor)
+            row["is_region"] = code in names
+            regions.append(row)
+    total = _with_rates(
+        {k: sum(r[k] for r in per_batch.values()) for k in _tallies(now)}
+        if per_batch
+        else {k: 0 for k in _tallies(now)}
+    )
+    return {"batches": batches, "regions": regions, "total": total}
+
+
+def _unplaced_label(actor: Actor) -> str:
+    from django.utils.translation import gettext as _
+
+    return _("%(region)s本级（地址未能细化）") % {"region": actor.region.name}
+
+
+def overdue_page(*, actor: Actor, page: int = 1) -> dict:
+    """Open records past their deadline, oldest deadline first; two queries."""
+    now = timezone.now()
+    base = (
+        records_visible(actor)
+        .filter(merged_into__isnull=True, deadline__lt=now)
+        .exclude(status=Status.CLOSED)
+    )
+    count = base.aggregate(n=Count("*"))["n"]
+    start = (max(page, 1) - 1) * PAGE_SIZE
+    items = list(
+        base.select_related("region", "batch", "escalated_to").order_by("deadline", "id")[
+            start : start + PAGE_SIZE
+        ]
+    )
+    return {
+        "records": items,
+        "count": count,
+        "page": page,
+        "has_next": start + PAGE_SIZE < count,
+        "now": now,
+    }
+
+
+def my_records(*, actor: Actor, closed: bool = False, limit: int = 200) -> list[ScreeningRecord]:
+    """A grid worker's (or anyone's) records to act on, nearest deadline first."""
+    records = records_visible(actor).filter(merged_into__isnull=True, invalid=False)
+    records = (
+        records.filter(status=Status.CLOSED) if closed else records.exclude(status=Status.CLOSED)
+    )
+    order = ("-closed_at", "-id") if closed else ("deadline", "id")
+    return list(records.select_related("region", "batch").order_by(*order)[:limit])
+
+
+def my_counts(*, actor: Actor) -> dict:
+    base = records_visible(actor).filter(merged_into__isnull=True, invalid=False)
+    return base.aggregate(
+        open=Count("status", filter=~Q(status=Status.CLOSED)),
+        closed=Count("status", filter=Q(status=Status.CLOSED)),
+        overdue=Count("status", filter=~Q(status=Status.CLOSED) & Q(deadline__lt=timezone.now())),
+    )
+
+
+def record_get(*, actor: Actor, pk) -> ScreeningRecord:
+    actor.require(Perm.SCREENING_VIEW)
+    try:
+        return (
+            ScreeningRecord.objects.visible_to(actor)
+            .select_related("region", "batch", "person", "checked_by", "merged_into")
+            .get(pk=pk)
+        )
+    except (ScreeningRecord.DoesNotExist, ValueError, TypeError):
+        raise NotFound(ScreeningRecord._meta.verbose_name) from None
+
+
+def invalid_records(*, actor: Actor, batch: ScreeningBatch) -> QuerySet:
+    return records_visible(actor).filter(batch=batch, invalid=True).order_by("row_number")
+
+
+def repush_list(*, actor: Actor, limit: int = 200) -> list[OutgoingRepush]:
+    actor.require(Perm.SCREENING_VIEW)
+    return list(
+        OutgoingRepush.objects.visible_to(actor)
+        .select_related("record", "record__batch", "created_by")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def reassign_targets(*, actor: Actor, record: ScreeningRecord) -> list[Region]:
+    """Where a record may go: the regions just below its own (down), and its parent
+    (back up) when the actor's scope reaches it."""
+    length = CHILD_CODE_LENGTH.get(len(record.region_id))
+    targets = []
+    if length:
+        targets = list(Region.objects.filter(parent_id=record.region_id).order_by("code"))
+    parent = record.region.parent_id
+    if parent and actor.sees_region_code(parent) and len(parent) >= CODE_LENGTHS[2]:
+        targets.insert(0, Region.objects.get(code=parent))
+    return targets

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views, views_work
+
+app_name = "screening"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("batches/", views.batches, name="batches"),
+    path("batches/<int:pk>/", views.batch, name="batch"),
+    path("batches/<int:pk>/feedback.xlsx", views.feedback, name="feedback"),
+    path("batches/<int:pk>/errors.xlsx", views.errors, name="errors"),
+    path("jobs/<int:pk>/", views.job, name="job"),
+    path("jobs/<int:pk>/mapping/", views.job_mapping, name="job_mapping"),
+    path("mine/", views_work.mine, name="mine"),
+    path("records/<int:pk>/", views_work.record, name="record"),
+    path("progress/", views_work.progress, name="progress"),
+    path("overdue/", views_work.overdue, name="overdue"),
+    path("repushes/", views_work.repushes, name="repushes"),
+]

@@ -1,0 +1,195 @@
+"""Desk pages: lists received, uploads with a progress bar, batch figures, sheets."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from fangkong.core.decorators import actor_required
+from fangkong.core.errors import NotFound
+from fangkong.core.roles import Perm
+from fangkong.imports.headers import find_header
+from fangkong.imports.jobs import job_create, mapping_remember
+from fangkong.imports.models import ImportJob, JobStatus
+from fangkong.imports.readers import FileRefused, open_table
+
+from . import selectors
+from .feedback import errors_sheet, feedback_sheet
+from .forms import UploadForm, mapping_form
+from .importer import MAPPING_KIND
+from .models import Source
+from .tasks import import_list
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@actor_required(Perm.SCREENING_VIEW)
+def home(request):
+    actor = request.actor
+    if actor.can(Perm.SCREENING_MANAGE):
+        return redirect("screening:progress")
+    return redirect("screening:mine")
+
+
+@actor_required(Perm.SCREENING_VIEW)
+def batches(request):
+    actor = request.actor
+    form = UploadForm()
+    if request.method == "POST":
+        if not actor.can(Perm.SCREENING_IMPORT):
+            raise Http404
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            job = _start_job(request, form.cleaned_data)
+            return redirect("screening:job", pk=job.pk)
+    rows = selectors.batch_list(actor=actor)
+    return render(
+        request,
+        "screening/batches.html",
+        {
+            "batches": rows,
+            "form": form,
+            "can_import": actor.can(Perm.SCREENING_IMPORT),
+        },
+    )
+
+
+def _start_job(request, data) -> ImportJob:
+    upload = data["file"]
+    with tempfile.NamedTemporaryFile(suffix=Path(upload.name).suffix, delete=False) as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    options = {
+        "category": data["category"],
+        "source": dict(Source.choices).get(data["source"], data["source"]),
+        "deadline_hours": data.get("deadline_hours"),
+        "expected_rows": data.get("expected_rows"),
+        "allow_duplicate": bool(data.get("allow_duplicate")),
+    }
+    job = job_create(
+        actor=request.actor,
+        kind=MAPPING_KIND,
+        path=Path(handle.name),
+        filename=upload.name,
+        options=options,
+    )
+    Path(handle.name).unlink(missing_ok=True)
+    import_list.enqueue(job.pk)
+    return job
+
+
+def _job(actor, pk) -> ImportJob:
+    try:
+        return ImportJob.objects.visible_to(actor).get(pk=pk, kind=MAPPING_KIND)
+    except (ImportJob.DoesNotExist, ValueError):
+        raise NotFound(ImportJob._meta.verbose_name) from None
+
+
+@actor_required(Perm.SCREENING_IMPORT)
+def job(request, pk):
+    item = _job(request.actor, pk)
+    if (
+        item.status == JobStatus.DONE
+        and not item.result.get("unknown_headers")
+        and not (request.htmx)
+    ):
+        return redirect("screening:batch", pk=item.object_id)
+    labels = _mapping_labels(item)
+    template = "screening/job.html#progress" if request.htmx else "screening/job.html"
+    return render(
+        request, template, {"job": item, "mapping": mapping_form(labels)() if labels else None}
+    )
+
+
+def _mapping_labels(item: ImportJob) -> list[str]:
+    if item.status == JobStatus.DONE:
+        return item.result.get("unknown_headers", [])
+    if item.status != JobStatus.REFUSED or not Path(item.path).exists():
+        return []
+    try:
+        rows = open_table(item.path, item.filename).rows()
+        header, _after = find_header(rows, {}, minimum=0)
+    except FileRefused:
+        return []
+    if header is None:
+        return []
+    return [label for label in header.labels.values()][:30]
+
+
+@actor_required(Perm.SCREENING_IMPORT)
+def job_mapping(request, pk):
+    """Remember how this source's unknown headers map to fields, then import again."""
+    item = _job(request.actor, pk)
+    labels = _mapping_labels(item)
+    form = mapping_form(labels)(request.POST or None)
+    if request.method != "POST" or not form.is_valid():
+        return redirect("screening:job", pk=item.pk)
+    source = item.options.get("source", "")
+    for i, label in enumerate(labels):
+        field = form.cleaned_data.get(f"col_{i}")
+        if field:
+            mapping_remember(kind=MAPPING_KIND, source=source, label=label, field=field)
+    if item.status == JobStatus.REFUSED:
+        again = job_create(
+            actor=request.actor,
+            kind=MAPPING_KIND,
+            path=Path(item.path),
+            filename=item.filename,
+            options=item.options,
+        )
+        import_list.enqueue(again.pk)
+        return redirect("screening:job", pk=again.pk)
+    messages.success(request, _("已记住“%(s)s”的列对应关系，下次导入自动使用") % {"s": source})
+    return redirect("screening:batch", pk=item.object_id)
+
+
+@actor_required(Perm.SCREENING_VIEW)
+def batch(request, pk):
+    actor = request.actor
+    item = selectors.batch_get(actor=actor, pk=pk)
+    page = selectors.progress_page(actor=actor, batch=item)
+    return render(
+        request,
+        "screening/batch.html",
+        {
+            "batch": item,
+            "progress": selectors.batch_progress(actor=actor, batch=item),
+            "regions": page["regions"],
+            "can_export": actor.can(Perm.SCREENING_MANAGE),
+        },
+    )
+
+
+@actor_required(Perm.SCREENING_MANAGE)
+def feedback(request, pk):
+    actor = request.actor
+    item = selectors.batch_get(actor=actor, pk=pk)
+    path = feedback_sheet(actor=actor, batch=item, purpose=_("向来文单位反馈核查结果"))
+    response = FileResponse(
+        open(path, "rb"),  # noqa: SIM115
+        as_attachment=True,
+        filename=f"核查反馈-批次{item.pk}.xlsx",
+        content_type=XLSX,
+    )
+    Path(path).unlink(missing_ok=True)  # the open handle keeps the data until sent
+    return response
+
+
+@actor_required(Perm.SCREENING_MANAGE)
+def errors(request, pk):
+    actor = request.actor
+    item = selectors.batch_get(actor=actor, pk=pk)
+    data = errors_sheet(actor=actor, batch=item, purpose=_("更正名单错误后重新导入"))
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename=errors-{item.pk}.xlsx"
+    return response
+
+
+def job_url(item: ImportJob) -> str:
+    return reverse("screening:job", kwargs={"pk": item.pk})

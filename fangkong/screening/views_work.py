@@ -1,0 +1,111 @@
+"""Work pages: a grid worker's records and the one-screen form; progress, overdue, re-pushes."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from fangkong.core.decorators import actor_required
+from fangkong.core.errors import ValidationFailed
+from fangkong.core.roles import Perm
+
+from . import selectors, services
+from .display import countdown, decorate
+from .forms import MEASURES, VerifyForm
+
+
+@actor_required(Perm.SCREENING_VIEW)
+def mine(request):
+    actor = request.actor
+    closed = request.GET.get("tab") == "closed"
+    records = decorate(selectors.my_records(actor=actor, closed=closed))
+    return render(
+        request,
+        "screening/mine.html",
+        {
+            "records": records,
+            "counts": selectors.my_counts(actor=actor),
+            "closed": closed,
+        },
+    )
+
+
+@actor_required(Perm.SCREENING_VIEW)
+def record(request, pk):
+    actor = request.actor
+    item = selectors.record_get(actor=actor, pk=pk)
+    form = VerifyForm(initial={"measure": item.measure, "place": item.place})
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "receive":
+                services.record_receive(actor=actor, pk=item.pk)
+                messages.success(request, _("已签收"))
+            elif action == "check":
+                services.record_start_check(actor=actor, pk=item.pk)
+                messages.success(request, _("已开始核查"))
+            elif action == "reassign":
+                services.record_reassign(
+                    actor=actor, pk=item.pk, region_code=request.POST.get("region", "")
+                )
+                messages.success(request, _("已改派"))
+                return redirect("screening:mine")
+            else:
+                form = VerifyForm(request.POST)
+                if form.is_valid():
+                    services.record_verify(actor=actor, pk=item.pk, **form.cleaned_data)
+                    messages.success(request, _("核查结果已保存，记录已闭环"))
+                    return redirect("screening:mine")
+        except ValidationFailed as exc:
+            for field, errors in exc.errors.items():
+                for error in errors:
+                    if field in form.fields:
+                        form.add_error(field, error)
+                    else:
+                        messages.error(request, error)
+        if not form.errors and action in ("receive", "check"):
+            return redirect("screening:record", pk=item.pk)
+        item = selectors.record_get(actor=actor, pk=pk)
+    decorate([item])
+    return render(
+        request,
+        "screening/record.html",
+        {
+            "record": item,
+            "form": form,
+            "measures": MEASURES,
+            "can_verify": actor.can(Perm.SCREENING_VERIFY)
+            and item.is_open
+            and item.merged_into_id is None
+            and not item.invalid,
+            "targets": selectors.reassign_targets(actor=actor, record=item),
+            "countdown": countdown(item.deadline) if item.is_open else "",
+        },
+    )
+
+
+@actor_required(Perm.SCREENING_VIEW)
+def progress(request):
+    actor = request.actor
+    page = selectors.progress_page(actor=actor)
+    return render(request, "screening/progress.html", page)
+
+
+@actor_required(Perm.SCREENING_VIEW)
+def overdue(request):
+    actor = request.actor
+    try:
+        number = max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        number = 1
+    page = selectors.overdue_page(actor=actor, page=number)
+    decorate(page["records"], page["now"])
+    return render(request, "screening/overdue.html", page)
+
+
+@actor_required(Perm.SCREENING_VIEW)
+def repushes(request):
+    return render(
+        request, "screening/repushes.html", {"repushes": selectors.repush_list(actor=request.actor)}
+    )

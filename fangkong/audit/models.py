@@ -16,6 +16,9 @@ class AppendOnlyError(Exception):
 
 
 class AppendOnlyModel(ScopedModel):
+    # The foreign key column holds the division code; "region__code" filters it without a join.
+    scope_field = "region__code"
+
     class Meta:
         abstract = True
 

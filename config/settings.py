@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "fangkong.policies",
     "fangkong.labtests",
     "fangkong.measures",
+    "fangkong.reports",
+    "fangkong.dashboards",
 ]
 
 MIDDLEWARE = [

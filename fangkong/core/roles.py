@@ -59,6 +59,11 @@ class Perm:
     CHECKPOINTS_VIEW = "checkpoints.view"
     CHECKPOINTS_CHECK = "checkpoints.check"
     CHECKPOINTS_MANAGE = "checkpoints.manage"
+    # Daily reports, the bulletin and the command dashboard.
+    REPORTS_VIEW = "reports.view"
+    REPORTS_SUBMIT = "reports.submit"
+    REPORTS_REVIEW = "reports.review"
+    DASHBOARD_VIEW = "dashboard.view"
 
 
 _FIELD_WORK = {Perm.PEOPLE_VIEW, Perm.PEOPLE_REGISTER, Perm.PEOPLE_REVEAL, Perm.REGIONS_VIEW}
@@ -131,6 +136,18 @@ _SCREENING_GRANTS: dict[str, set[str]] = {
     Role.GRID_WORKER: {Perm.SCREENING_VIEW, Perm.SCREENING_VERIFY},
 }
 for _role, _granted in _SCREENING_GRANTS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_granted)
+
+# Daily reports: the reporting units' staff submit (work groups, county HQ operators), the
+# comprehensive group reviews, returns and compiles the bulletin, the HQ reads it all.
+_REPORTS_GRANTS: dict[str, set[str]] = {
+    Role.HQ_COMMANDER: {Perm.REPORTS_VIEW, Perm.DASHBOARD_VIEW},
+    Role.COMPREHENSIVE_STAFF: {Perm.REPORTS_VIEW, Perm.REPORTS_REVIEW, Perm.DASHBOARD_VIEW},
+    Role.WORKGROUP_STAFF: {Perm.REPORTS_VIEW, Perm.REPORTS_SUBMIT, Perm.DASHBOARD_VIEW},
+    Role.OPERATOR: {Perm.REPORTS_VIEW, Perm.REPORTS_SUBMIT, Perm.DASHBOARD_VIEW},
+    Role.INSPECTOR: {Perm.REPORTS_VIEW, Perm.DASHBOARD_VIEW},
+}
+for _role, _granted in _REPORTS_GRANTS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_granted)
 
 # Roles whose holders must sign in with a second factor.

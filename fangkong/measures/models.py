@@ -274,7 +274,10 @@ class ScheduledTest(models.Model):
 
     class Meta:
         ordering = ["measure", "due_date"]
-        indexes = [models.Index(fields=["status", "due_date"], name="scheduled_test_due")]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="scheduled_test_due"),
+            models.Index(fields=["measure", "status", "due_date"], name="scheduled_test_next"),
+        ]
 
     def __str__(self) -> str:
         return f"D{self.day_number} {self.due_date}"
@@ -302,6 +305,7 @@ class CheckIn(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["measure", "day", "slot"], name="one_checkin_per_slot")
         ]
+        indexes = [models.Index(fields=["measure", "at"], name="checkin_latest")]
 
     def __str__(self) -> str:
         return f"{self.day} {self.slot} {self.temperature}"

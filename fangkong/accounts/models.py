@@ -1,13 +1,31 @@
 """Users, their role assignments (user, region, role) and API tokens."""
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.fields import EncryptedTextField
 from fangkong.core.roles import Role
-from fangkong.core.scoping import ScopedModel
+from fangkong.core.scoping import ScopedModel, ScopedQuerySet
+
+
+class UserQuerySet(ScopedQuerySet):
+    """Users are scoped through their role assignments.
+
+    A user is visible to an actor when any of the user's assignments (active or not) lies in
+    the actor's subtree; so get_visible answers 404 for everyone else's users.
+    """
+
+    def visible_to(self, actor) -> "UserQuerySet":
+        in_scope = RoleAssignment.objects.visible_to(actor).filter(user=OuterRef("pk"))
+        return self.filter(Exists(in_scope))
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    use_in_migrations = True
 
 
 class User(AbstractUser):
@@ -17,6 +35,12 @@ class User(AbstractUser):
     totp_secret = EncryptedTextField(_("动态口令密钥"), blank=True, default="")
     totp_enabled = models.BooleanField(_("已启用动态口令"), default=False)
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    # Set when an administrator issues a temporary password; cleared by the user's own change.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
+    # The last TOTP time step accepted, so that a code cannot be replayed within its window.
+    totp_last_step = models.BigIntegerField(null=True, blank=True, editable=False)
+
+    objects = UserManager()
 
     class Meta:
         verbose_name = _("用户")
@@ -36,8 +60,12 @@ class RoleAssignment(ScopedModel):
     )
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
     unit = models.ForeignKey(
-        "org.CommandUnit", verbose_name=_("所属单位"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "org.CommandUnit",
+        verbose_name=_("所属单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     active = models.BooleanField(_("有效"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,1 @@
+"""Account pages: sign-in, the user's own profile, user management and API tokens."""

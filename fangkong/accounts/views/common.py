@@ -1,0 +1,30 @@
+"""Small helpers shared by the account views."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from fangkong.core.errors import ValidationFailed
+
+
+def form_errors(form, exc: ValidationFailed) -> None:
+    """Show a service's validation errors on the form, by field where the form has it."""
+    for field, texts in exc.errors.items():
+        for text in texts:
+            form.add_error(field if field in form.fields else None, text)
+
+
+def flash_errors(request, exc: ValidationFailed) -> None:
+    for texts in exc.errors.values():
+        for text in texts:
+            messages.error(request, text)
+
+
+def safe_next(request, candidate: str | None) -> str:
+    """A same-site redirect target, or the home page."""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return resolve_url(settings.LOGIN_REDIRECT_URL)

@@ -1,0 +1,115 @@
+"""Chasing (催报) and escalation: run by `fangkong reports-tick` every few minutes.
+
+An hour (the period's remind_minutes) before the cut-off, every unit that has not submitted
+gets a reminder; after the cut-off the list of missing units goes to the HQ. Both are in-app
+notifications (when the notifications module is installed) and a message through the sender;
+a ReminderLog row makes each one go out once, however often the tick runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.org.models import CommandUnit, MemberUnit
+
+from . import senders
+from .models import DailyReport, ReminderKind, ReminderLog, ReportingPeriod
+from .schedule import cutoff_at
+
+
+def _notify(*, region_code: str, kind: str, message: str, link: str, level: str) -> None:
+    try:
+        from fangkong.notifications.services import notify
+    except ModuleNotFoundError:
+        return
+    notify(region_code=region_code, kind=kind, message=message, link=link, level=level)
+
+
+def _contacts(unit: CommandUnit) -> list[str]:
+    phones = list(
+        MemberUnit.objects.filter(group=unit, is_lead=True)
+        .exclude(contact_phone="")
+        .values_list("contact_phone", flat=True)
+    )
+    return phones or [unit.name]
+
+
+def notify_unit(unit: CommandUnit, *, kind: str, message: str, link: str = "") -> None:
+    _notify(region_code=unit.region_id, kind=kind, message=f"{unit.name}：{message}",
+            link=link or "/reports/", level="warning")  # fmt: skip
+    senders.send(recipients=_contacts(unit), subject=_("日报告提醒"), body=message)
+
+
+def _log_once(period, unit, day, kind, now, message) -> bool:
+    try:
+        with transaction.atomic():
+            ReminderLog.objects.create(
+                period=period, unit=unit, day=day, kind=kind, sent_at=now, message=message[:500]
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def _unsubmitted(period: ReportingPeriod, day: dt.date) -> list[CommandUnit]:
+    submitted = DailyReport.objects.filter(
+        period=period, day=day, first_submitted_at__isnull=False
+    ).values_list("unit_id", flat=True)
+    return list(
+        period.units.exclude(pk__in=list(submitted)).order_by("region_id", "sort_order", "id")
+    )
+
+
+def remind(period: ReportingPeriod, day: dt.date, *, now: dt.datetime) -> int:
+    cutoff = cutoff_at(period, day)
+    if not (cutoff - dt.timedelta(minutes=period.remind_minutes) <= now <= cutoff):
+        return 0
+    sent = 0
+    for unit in _unsubmitted(period, day):
+        message = _("请于今日 %(time)s 前报送 %(day)s 日报告；无新增情况请报“零报告”。") % {
+            "time": period.cutoff.strftime("%H:%M"),
+            "day": day.strftime("%m月%d日"),
+        }
+        if _log_once(period, unit, day, ReminderKind.REMINDER, now, message):
+            notify_unit(unit, kind="reports.reminder", message=message)
+            sent += 1
+    return sent
+
+
+def escalate(period: ReportingPeriod, day: dt.date, *, now: dt.datetime) -> int:
+    """After the cut-off: the missing list to the HQ, once per day. Returns units listed."""
+    if now <= cutoff_at(period, day) or not period.covers(day):
+        return 0
+    missing = _unsubmitted(period, day)
+    names = "、".join(u.name for u in missing) or _("无")
+    message = _("%(day)s 日报告截止（%(time)s）时缺报 %(count)d 个单位：%(names)s") % {
+        "day": day.strftime("%m月%d日"),
+        "time": period.cutoff.strftime("%H:%M"),
+        "count": len(missing),
+        "names": names,
+    }
+    if not missing or not _log_once(period, None, day, ReminderKind.ESCALATION, now, message):
+        return 0
+    _notify(region_code=period.region_id, kind="reports.missing", message=message,
+            link=f"/reports/board/?date={day.isoformat()}", level="danger")  # fmt: skip
+    senders.send(recipients=_contacts(period.hq), subject=_("日报告缺报"), body=message)
+    return len(missing)
+
+
+def reports_tick(*, now: dt.datetime | None = None) -> dict[str, int]:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    counts = {"reminded": 0, "escalated": 0}
+    periods = ReportingPeriod.objects.filter(
+        starts_on__lte=today, ends_on__gte=today - dt.timedelta(days=1)
+    ).select_related("hq")
+    for period in periods:
+        if period.covers(today):
+            counts["reminded"] += remind(period, today, now=now)
+        for day in (today - dt.timedelta(days=1), today):
+            counts["escalated"] += escalate(period, day, now=now)
+    return counts

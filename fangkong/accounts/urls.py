@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, profile, users
+from .views import auth, profile, tokens, users
 
 app_name = "accounts"
 urlpatterns = [
@@ -24,4 +24,6 @@ urlpatterns = [
         users.user_role_remove,
         name="user_role_remove",
     ),
+    path("api-tokens/", tokens.api_tokens, name="api_tokens"),
+    path("api-tokens/<int:pk>/revoke/", tokens.api_token_revoke_view, name="api_token_revoke"),
 ]

@@ -33,6 +33,38 @@ TESTS = ("arrival_test", "sample_on_site")
 TRANSFERS = ("hospital_transfer", "centralised_quarantine")
 
 
+def arrival_values(
+    *,
+    person_id: int,
+    region_id: str,
+    source: str,
+    facts,
+    decision,
+    source_ref: str = "",
+    travel_mode: str = "",
+    travel_number: str = "",
+    address: str = "",
+    vaccine_doses: int | None = None,
+) -> tuple[dict, list[dict]]:
+    """The field values of an arrival and of its obligations, as a decision implies them."""
+    arrival = {
+        "person_id": person_id, "region_id": region_id, "source": source,
+        "source_ref": source_ref, "origin_code": facts.origin, "itinerary": list(facts.itinerary),
+        "travel_mode": travel_mode, "travel_number": travel_number,
+        "arrived_at": facts.arrival_at, "health_code": facts.health_code,
+        "nat_sampled_at": facts.nat_sampled_at, "nat_result": facts.nat_result or "",
+        "vaccine_doses": vaccine_doses, "verdict": decision.verdict, "address": address,
+        "reasons": [r.code for r in decision.reasons], "status": ArrivalStatus.OPEN,
+        "reports": 1,
+    }  # fmt: skip
+    obligations = [
+        {"person_id": person_id, "region_id": region_id, "kind": o.kind, "due_at": o.due_at,
+         "ends_at": o.ends_at, "status": ObligationStatus.OPEN, "done_ref": "", "note": ""}
+        for o in decision.obligations
+    ]  # fmt: skip
+    return arrival, obligations
+
+
 def _obligation_rows(arrival: Arrival, decision) -> list[ArrivalObligation]:
     return [
         ArrivalObligation(
@@ -47,7 +79,8 @@ def _obligation_rows(arrival: Arrival, decision) -> list[ArrivalObligation]:
     ]
 
 
-def _alert_hq(arrival: Arrival, decision) -> None:
+def alert_hq(*, arrival_id: int, region_id: str, decision) -> None:
+    """Tell the city HQ about a transfer (through the notifications module)."""
     try:
         from fangkong.notifications.services import notify
     except ImportError:
@@ -57,8 +90,8 @@ def _alert_hq(arrival: Arrival, decision) -> None:
         region_code=settings.HOME_CITY_CODE,
         kind="arrivals.transfer",
         message=_("来返人员需转运（目的地 %(region)s）：%(reasons)s")
-        % {"region": arrival.region_id, "reasons": reasons},
-        link=f"/arrivals/{arrival.pk}/",
+        % {"region": region_id, "reasons": reasons},
+        link=f"/arrivals/{arrival_id}/",
         level="danger",
     )
 
@@ -78,17 +111,15 @@ def arrival_open(
 ) -> Arrival:
     """A new arrival with the obligations its decision implies (the caller holds a transaction
     or accepts the inserts one by one)."""
-    arrival = Arrival.objects.create(
-        person_id=person_id, region_id=region_id, source=source, source_ref=source_ref,
-        origin_code=facts.origin, itinerary=list(facts.itinerary), travel_mode=travel_mode,
-        travel_number=travel_number, arrived_at=facts.arrival_at, health_code=facts.health_code,
-        nat_sampled_at=facts.nat_sampled_at, nat_result=facts.nat_result or "",
-        vaccine_doses=vaccine_doses, verdict=decision.verdict, address=address,
-        reasons=[r.code for r in decision.reasons],
+    values, _obligations = arrival_values(
+        person_id=person_id, region_id=region_id, source=source, facts=facts,
+        decision=decision, source_ref=source_ref, travel_mode=travel_mode,
+        travel_number=travel_number, address=address, vaccine_doses=vaccine_doses,
     )  # fmt: skip
+    arrival = Arrival.objects.create(**values)
     ArrivalObligation.objects.bulk_create(_obligation_rows(arrival, decision))
     if decision.alert_hq:
-        _alert_hq(arrival, decision)
+        alert_hq(arrival_id=arrival.pk, region_id=region_id, decision=decision)
     return arrival
 
 
@@ -112,7 +143,7 @@ def arrival_revise(*, arrival: Arrival, facts, decision, **details) -> Arrival:
     rows = [o for o in _obligation_rows(arrival, decision) if o.kind not in done]
     ArrivalObligation.objects.bulk_create(rows)
     if decision.alert_hq:
-        _alert_hq(arrival, decision)
+        alert_hq(arrival_id=arrival.pk, region_id=arrival.region_id, decision=decision)
     return arrival
 
 

@@ -2,15 +2,69 @@
 
 from __future__ import annotations
 
-from ninja import Body, Router, Schema
+import hashlib
+import time
 
+from django.http import HttpRequest
+from ninja import Body, Router, Schema
+from ninja.security import HttpBearer
+
+from fangkong.accounts.middleware import client_ip
+from fangkong.accounts.tokens import api_token_authenticate
+from fangkong.core.actor import Actor
 from fangkong.core.errors import NotFound
 
 from .checks import clean_check
 from .selectors import checkpoint_list
 from .services import checkpoint_check, checkpoint_ref
 
-router = Router(tags=["checkpoints"])
+
+class CachedBearer(HttpBearer):
+    """Bearer tokens remembered in process for TOKEN_TTL seconds.
+
+    A checkpoint phone posts every few seconds all day; looking its token up each time would
+    cost as much as the check itself. A revoked token stops working within TOKEN_TTL; the
+    first use after that window goes through api_token_authenticate again (which also keeps
+    last_used_at to the minute). See docs/decisions/0006-checkpoint-hot-path.md.
+    """
+
+    def authenticate(self, request: HttpRequest, token: str):
+        key = hashlib.sha256(token.encode()).hexdigest()
+        now = time.monotonic()
+        hit = _tokens.get(key)
+        if hit is None or now - hit[0] > TOKEN_TTL:
+            api_token = api_token_authenticate(token)
+            if api_token is None:
+                _tokens.pop(key, None)
+                return None
+            if len(_tokens) > 10_000:
+                _tokens.clear()
+            hit = (now, api_token.region, api_token.role, api_token.pk)
+            _tokens[key] = hit
+        _, region, role, token_id = hit
+        request.actor = Actor.build(
+            user=None, region=region, role=role, api_token_id=token_id, ip=client_ip(request)
+        )
+        return token_id
+
+
+def forget_tokens() -> None:
+    _tokens.clear()
+
+
+TOKEN_TTL = 30.0
+_tokens: dict[str, tuple] = {}
+
+class _Session:
+    """The platform's session authentication (imported late: config.api imports this module)."""
+
+    def __call__(self, request: HttpRequest):
+        from config.api import SessionActorAuth
+
+        return SessionActorAuth()(request)
+
+
+router = Router(tags=["checkpoints"], auth=[CachedBearer(), _Session()])
 _BODY = Body(...)
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.arrivals.rules import arrival_rules_at
-from fangkong.arrivals.services import arrival_open
+from fangkong.arrivals.services import alert_hq, arrival_values
 from fangkong.core.actor import Actor
 from fangkong.core.errors import NotFound, ValidationFailed
 from fangkong.core.identity import DocumentType, parse_resident_id
@@ -26,7 +26,8 @@ from fangkong.people.models import Person
 from fangkong.riskareas.selectors import level_on
 
 from .checks import CheckInput
-from .models import Checkpoint, CheckpointStatus, CheckRecord
+from .fastpath import insert_check, insert_check_with_arrival, person_id_by_index
+from .models import Checkpoint, CheckpointStatus
 from .verdict import CheckFacts, Decision, Verdict, decide
 
 REGISTRY_TTL = 30.0
@@ -84,12 +85,7 @@ class CheckOutcome:
 
 def _find_person(given: CheckInput) -> tuple[int | None, str]:
     index = document_index(given.document_type, given.document_number)
-    found = (
-        Person.objects.filter(document_type=given.document_type, document_index=index)
-        .values_list("pk", flat=True)
-        .first()
-    )
-    return found, index
+    return person_id_by_index(given.document_type, index), index
 
 
 def _create_person(given: CheckInput, index: str, actor: Actor) -> int:
@@ -130,33 +126,35 @@ def checkpoint_check(*, actor: Actor, code: str, given: CheckInput) -> CheckOutc
     opens_arrival = decision.verdict not in (Verdict.PASS, Verdict.TURN_BACK)
     if person_id is not None and not opens_arrival:
         # The common case: one insert in autocommit, no transaction round trips.
-        return CheckOutcome(
-            _record(ref, given, decision, rules, actor, person_id).pk, decision, person_id, None
-        )
+        record_id = insert_check(_record_values(ref, given, decision, rules, actor, person_id))
+        return CheckOutcome(record_id, decision, person_id, None)
     with transaction.atomic():
         if person_id is None:
             person_id = _create_person(given, index, actor)
-        record = _record(ref, given, decision, rules, actor, person_id)
-        arrival_id = None
-        if opens_arrival:
-            arrival_id = arrival_open(
-                person_id=person_id, region_id=given.destination, source="checkpoint",
-                source_ref=f"check:{record.pk}", facts=facts, decision=decision,
-            ).pk  # fmt: skip
-    return CheckOutcome(
-        record_id=record.pk, decision=decision, person_id=person_id, arrival_id=arrival_id
-    )
+        record = _record_values(ref, given, decision, rules, actor, person_id)
+        if not opens_arrival:
+            return CheckOutcome(insert_check(record), decision, person_id, None)
+        arrival, obligations = arrival_values(
+            person_id=person_id, region_id=given.destination, source="checkpoint",
+            facts=facts, decision=decision,
+        )  # fmt: skip
+        record_id, arrival_id = insert_check_with_arrival(record, arrival, obligations)
+    if decision.alert_hq:
+        alert_hq(arrival_id=arrival_id, region_id=given.destination, decision=decision)
+    return CheckOutcome(record_id, decision, person_id, arrival_id)
 
 
-def _record(ref, given: CheckInput, decision: Decision, rules, actor: Actor, person_id: int):
-    return CheckRecord.objects.create(
-        checkpoint_id=ref.pk, region_id=ref.region_id, checked_at=timezone.now(),
-        person_id=person_id, health_code=given.health_code, itinerary=list(given.itinerary),
-        itinerary_star=given.itinerary_star, nat_sampled_at=given.nat_sampled_at,
-        nat_result=given.nat_result or "", temperature=given.temperature,
-        arrival_at=given.arrival_at, origin_code=given.origin,
-        destination_code=given.destination, verdict=decision.verdict,
-        reasons=[r.code for r in decision.reasons],
-        obligations=[o.kind for o in decision.obligations], rules_version=rules.version,
-        checked_by=actor.user, api_token_id=actor.api_token_id,
-    )  # fmt: skip
+def _record_values(ref, given: CheckInput, decision: Decision, rules, actor: Actor, person_id):
+    return {
+        "checkpoint_id": ref.pk, "region_id": ref.region_id, "checked_at": timezone.now(),
+        "person_id": person_id, "health_code": given.health_code,
+        "itinerary": list(given.itinerary), "itinerary_star": given.itinerary_star,
+        "nat_sampled_at": given.nat_sampled_at, "nat_result": given.nat_result or "",
+        "temperature": given.temperature, "arrival_at": given.arrival_at,
+        "origin_code": given.origin, "destination_code": given.destination,
+        "verdict": decision.verdict, "reasons": [r.code for r in decision.reasons],
+        "obligations": [o.kind for o in decision.obligations],
+        "rules_version": rules.version,
+        "checked_by_id": actor.user.pk if actor.user else None,
+        "api_token_id": actor.api_token_id,
+    }  # fmt: skip

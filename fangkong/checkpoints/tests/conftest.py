@@ -15,6 +15,9 @@ TODAY = dt.datetime(2022, 1, 10, 14, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)
 
 
 def forget_everything():
+    from fangkong.checkpoints.api import forget_tokens
+
+    forget_tokens()
     forget_places()
     forget_registry()
     forget_rules()

@@ -1,0 +1,162 @@
+"""Checkpoint verdict endpoint under load, against a trivial endpoint of the same server.
+
+    uv run python benchmarks/checkpoint_load.py [--seconds 60] [--workers 2] [--connections 32]
+
+Needs PostgreSQL: without a postgres DATABASE_URL it runs itself again under
+scripts/with-postgres.sh (a throwaway cluster on loopback, stopped by its PID when done).
+It loads 1,000,000 people and 1,000,000 past checkpoint records with COPY, starts gunicorn
+(sync workers, production settings, persistent connections) on a free loopback port, then
+drives POST /api/v1/checkpoints/{code}/screenings and GET /healthz for the same number of
+seconds each with wrk (or, without wrk, a small threaded http.client generator), and prints
+requests per second, p50/p99 latency, errors and the ratio of the two throughputs.
+Everything it starts (gunicorn, the load generator) is stopped by PID; it stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+SECRET = "bench-secret-key-0123456789-0123456789-0123456789"
+FIELD_KEY = "bench-field-key-0123456789-0123456789-0123456789"
+os.environ.update(FANGKONG_SECRET_KEY=SECRET, FANGKONG_FIELD_KEY=FIELD_KEY)
+
+from lib.checkpoint_data import (  # noqa: E402
+    CHECKPOINT_CODE,
+    load_checks,
+    load_people,
+    prepare_world,
+    request_bodies,
+)
+from lib.loadgen import run_load  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--people", type=int, default=1_000_000)
+    parser.add_argument("--checks", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=32)
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        script = ROOT / "scripts" / "with-postgres.sh"
+        command = [str(script), sys.executable, str(Path(__file__).resolve()), *sys.argv[1:]]
+        return subprocess.call(command, cwd=ROOT)
+    import django
+
+    django.setup()
+    started = time.monotonic()
+    token, destinations = prepare_world()
+    load_people(args.people)
+    load_checks(args.checks)
+    print(
+        f"loaded {args.people:,} people and {args.checks:,} checks "
+        f"in {time.monotonic() - started:.0f} s",
+        flush=True,
+    )
+    work = Path(tempfile.mkdtemp(prefix="checkpoint-bench-"))
+    bodies = work / "bodies.jsonl"
+    mix = request_bodies(bodies, people=args.people, destinations=destinations, count=20_000)
+    port = _free_port()
+    server = _start_server(port, args.workers)
+    try:
+        _wait_ready(port)
+        base = f"http://127.0.0.1:{port}"
+        warm = dict(seconds=5, connections=args.connections, token=token, bodies=bodies)
+        run_load(f"{base}/api/v1/checkpoints/{CHECKPOINT_CODE}/screenings", **warm)
+        run_load(f"{base}/healthz", **{**warm, "bodies": None})
+        load = dict(seconds=args.seconds, connections=args.connections, token=token)
+        verdict = run_load(
+            f"{base}/api/v1/checkpoints/{CHECKPOINT_CODE}/screenings", bodies=bodies, **load
+        )
+        trivial = run_load(f"{base}/healthz", bodies=None, **load)
+    finally:
+        _stop(server)
+    _report(verdict, trivial, mix, args)
+    for path in work.iterdir():
+        path.unlink()
+    work.rmdir()
+    return 0 if verdict["errors"] == 0 and trivial["errors"] == 0 else 1
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_server(port: int, workers: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "FANGKONG_ENV": "production",
+        "FANGKONG_ALLOWED_HOSTS": "127.0.0.1",
+        "FANGKONG_SSL_REDIRECT": "0",
+        "FANGKONG_CONN_MAX_AGE": "600",
+        "FANGKONG_LOG_LEVEL": "ERROR",
+    }
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    command = [
+        str(gunicorn), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+        "--worker-class", "sync", "--backlog", "2048", "--log-level", "error",
+    ]  # fmt: skip
+    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+
+
+def _wait_ready(port: int, timeout: float = 60) -> None:
+    import http.client
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("the server did not become ready")
+
+
+def _stop(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        os.kill(server.pid, signal.SIGTERM)  # gunicorn's master stops its own workers
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.kill(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def _report(verdict: dict, trivial: dict, mix: dict, args) -> None:
+    ratio = verdict["rps"] / trivial["rps"] if trivial["rps"] else 0.0
+    print(
+        f"\ncheckpoint load: {args.workers} gunicorn sync workers, {args.connections} "
+        f"connections, {args.seconds} s each, generator {verdict['generator']}"
+    )
+    print(f"request mix: {json.dumps(mix, ensure_ascii=False)}")
+    print(f"{'endpoint':<28}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>10}")
+    for label, r in (("POST verdict", verdict), ("GET /healthz (trivial)", trivial)):
+        print(
+            f"{label:<28}{r['rps']:>10.0f}{r['p50_ms']:>10.1f}{r['p99_ms']:>10.1f}{r['errors']:>10}"
+        )
+    print(f"ratio verdict / trivial: {ratio:.2f}")
+    ok = verdict["errors"] == 0 and verdict["p99_ms"] < 50 and ratio >= 0.5
+    print(f"targets (no errors, p99 < 50 ms, ratio >= 0.5): {'met' if ok else 'NOT met'}")
+    print(json.dumps({"verdict": verdict, "trivial": trivial, "ratio": round(ratio, 3)}))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,215 @@
+"""Data for the checkpoint benchmark: the world, 1,000,000 people and 1,000,000 past checks
+loaded with COPY, and a realistic mix of check requests about those people."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from pathlib import Path
+
+CHECKPOINT_CODE = "bench-jishou-east"
+HOME_COUNTIES = ("433101", "433122", "433123", "433124", "433125", "433126", "433127", "433130")
+BIRTH_BASE = dt.date(1960, 1, 1)
+
+
+def _migrate() -> None:
+    """migrate, tolerating a migration that runs literal '%' with empty parameters."""
+    from django.core.management import call_command
+    from django.db.backends.postgresql.schema import DatabaseSchemaEditor
+
+    original = DatabaseSchemaEditor.execute
+
+    def execute(self, sql, params=()):
+        return original(self, sql, None if params == () else params)
+
+    DatabaseSchemaEditor.execute = execute
+    try:
+        call_command("migrate", verbosity=0)
+    finally:
+        DatabaseSchemaEditor.execute = original
+
+
+def prepare_world() -> tuple[str, list[str]]:
+    """Regions, one checkpoint, a token for its staff, the speech's 18 + 84 risk areas."""
+    import os
+
+    from django.core.management import call_command
+
+    from fangkong.accounts.tokens import api_token_create
+    from fangkong.checkpoints.models import Checkpoint
+    from fangkong.regions.models import Level, Region
+    from fangkong.riskareas.models import RiskArea
+
+    _migrate()
+    if Region.objects.filter(level=Level.COUNTY).count() < 2000:
+        with open(os.devnull, "w") as devnull:
+            call_command("regions-load", verbosity=0, as_json=True, stdout=devnull)
+    county = Region.objects.get(code="433101")
+    Checkpoint.objects.get_or_create(
+        code=CHECKPOINT_CODE,
+        defaults={"name": "吉首东站（压测）", "type": "high_speed_rail", "region": county},
+    )
+    _, token = api_token_create(actor=None, name="checkpoint-bench", region=county,
+                                role="checkpoint_staff")  # fmt: skip
+    rng = random.Random(20220110)
+    if not RiskArea.objects.exists():
+        counties = list(
+            Region.objects.filter(level=Level.COUNTY, code__regex=r"^(44|33|41|61|12)").values_list(
+                "code", "name"
+            )
+        )
+        start = dt.datetime(2022, 1, 1, tzinfo=dt.UTC)
+        areas = [
+            RiskArea(
+                code=code,
+                county_code=code,
+                name=f"{name}某小区",
+                level=level,
+                effective_from=start,
+                source="benchmark",
+            )  # fmt: skip
+            for level, n in (("high", 18), ("medium", 84))
+            for code, name in rng.sample(counties, n)
+        ]
+        RiskArea.objects.bulk_create(areas, ignore_conflicts=True)
+    villages = list(
+        Region.objects.filter(code__startswith="433101", level=Level.VILLAGE).values_list(
+            "code", flat=True
+        )
+    )
+    return token, villages
+
+
+def resident_number(i: int) -> str:
+    from fangkong.core.identity import check_character
+
+    county = HOME_COUNTIES[i % len(HOME_COUNTIES)]
+    k = i // len(HOME_COUNTIES)
+    born = BIRTH_BASE + dt.timedelta(days=k // 999)
+    first17 = f"{county}{born:%Y%m%d}{k % 999 + 1:03d}"
+    return first17 + check_character(first17)
+
+
+def load_people(count: int) -> None:
+    from django.db import connection
+    from django.utils import timezone
+
+    from fangkong.core import crypto
+    from fangkong.people.identity import document_index, phone_index
+    from fangkong.people.models import Person
+
+    if Person.objects.count() >= count:
+        return
+    fields = [f for f in Person._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(f.column for f in fields)
+    now = timezone.now()
+    rng = random.Random(1)
+    surnames, given = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗彭田向龙", "明华英芳军伟秀兰强平"
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy(f"COPY {Person._meta.db_table} ({columns}) FROM STDIN") as copy:
+            for i in range(count):
+                number = resident_number(i)
+                phone = f"139{i:08d}"
+                values = {
+                    "name": rng.choice(surnames) + rng.choice(given) + rng.choice(given),
+                    "sex": "M" if int(number[16]) % 2 else "F",
+                    "birth_date": dt.date(int(number[6:10]), int(number[10:12]),
+                                          int(number[12:14])),
+                    "document_type": "resident_id",
+                    "document_number": crypto.encrypt(number),
+                    "document_index": document_index("resident_id", number),
+                    "phone": crypto.encrypt(phone),
+                    "phone_index": phone_index(phone),
+                    "region_id": number[:6],
+                    "created_at": now,
+                    "updated_at": now,
+                }  # fmt: skip
+                copy.write_row([values.get(f.attname, _default(f)) for f in fields])
+        cursor.execute(f"ANALYZE {Person._meta.db_table}")
+
+
+def _default(field):
+    if field.null:
+        return None
+    default = field.get_default()
+    if isinstance(default, list | dict):
+        return json.dumps(default)
+    return default
+
+
+def load_checks(count: int) -> None:
+    from django.db import connection
+    from django.utils import timezone
+
+    from fangkong.checkpoints.models import Checkpoint, CheckRecord
+    from fangkong.people.models import Person
+
+    if CheckRecord.objects.count() >= count:
+        return
+    checkpoint = Checkpoint.objects.get(code=CHECKPOINT_CODE)
+    first = Person.objects.order_by("pk").values_list("pk", flat=True).first()
+    last = Person.objects.order_by("-pk").values_list("pk", flat=True).first()
+    fields = [f for f in CheckRecord._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(f.column for f in fields)
+    now = timezone.now()
+    rng = random.Random(2)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy(f"COPY {CheckRecord._meta.db_table} ({columns}) FROM STDIN") as copy:
+            for _ in range(count):
+                checked = now - dt.timedelta(seconds=rng.randrange(30 * 86400))
+                values = {
+                    "checkpoint_id": checkpoint.pk, "region_id": "433101",
+                    "checked_at": checked, "arrival_at": checked,
+                    "person_id": rng.randint(first, last), "health_code": "green",
+                    "itinerary": "[]", "itinerary_star": False, "nat_result": "",
+                    "temperature": "36.5", "origin_code": "433130",
+                    "destination_code": "433101", "verdict": "pass", "reasons": '["pass"]',
+                    "obligations": "[]", "rules_version": "",
+                }  # fmt: skip
+                copy.write_row([values.get(f.attname, _default(f)) for f in fields])
+        cursor.execute(f"ANALYZE {CheckRecord._meta.db_table}")
+
+
+MIX = (
+    ("pass: in province, green", 55),
+    ("pass_with_arrival_test: out of province, valid certificate", 30),
+    ("sample_on_site: yellow code or itinerary asterisk", 8),
+    ("sample_on_site: out of province, no certificate", 5),
+    ("transfer: red code", 2),
+)
+
+
+def request_bodies(path: Path, *, people: int, destinations: list[str], count: int) -> dict:
+    """`count` request bodies, one JSON object a line, about people already registered."""
+    from django.utils import timezone
+
+    rng = random.Random(3)
+    now = timezone.localtime()
+    arrival = (now - dt.timedelta(minutes=20)).isoformat()
+    sampled = (now - dt.timedelta(hours=30)).isoformat()
+    kinds = [kind for kind, weight in MIX for _ in range(weight)]
+    with path.open("w") as out:
+        for _ in range(count):
+            kind = rng.choice(kinds)
+            body = {
+                "document_type": "resident_id",
+                "document_number": resident_number(rng.randrange(people)),
+                "name": "压测人员", "phone": "13907430000", "health_code": "green",
+                "itinerary": [], "itinerary_star": False, "nat_sampled_at": None,
+                "nat_result": None, "temperature": 36.4, "arrival_at": arrival,
+                "origin": "433130", "destination": rng.choice(destinations),
+            }  # fmt: skip
+            if kind.startswith("pass_with"):
+                body.update(origin="420106", itinerary=["420106"], nat_sampled_at=sampled,
+                            nat_result="negative")  # fmt: skip
+            elif kind.startswith("sample_on_site: yellow"):
+                body.update(health_code="yellow", itinerary_star=rng.random() < 0.5)
+            elif kind.startswith("sample_on_site: out"):
+                body.update(origin="510104", itinerary=["510104"])
+            elif kind.startswith("transfer"):
+                body.update(health_code="red")
+            out.write(json.dumps(body, ensure_ascii=False) + "\n")
+    return {kind: f"{weight}%" for kind, weight in MIX}

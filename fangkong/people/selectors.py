@@ -69,8 +69,8 @@ def person_find_by_document(*, actor: Actor, document_type: str, number: str) ->
 
 
 def region_chain(*, region: Region) -> list[Region]:
-    """The region and its ancestors from the top, for a breadcrumb. One query."""
-    codes = region.ancestor_codes()
+    """The region and its ancestors from the city down (州 › 县 › 乡镇 › 村). One query."""
+    codes = [code for code in region.ancestor_codes() if len(code) > 2] or [region.code]
     return list(Region.objects.filter(code__in=codes).order_by("code"))
 
 

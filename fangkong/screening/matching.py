@@ -41,8 +41,32 @@ def _pattern(regions: list[Region]) -> tuple[re.Pattern | None, dict[str, list[s
             by_spelling[spelling].append(region.code)
     if not by_spelling:
         return None, {}
-    alternatives = sorted(by_spelling, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, alternatives))), dict(by_spelling)
+    return re.compile(trie_pattern(by_spelling)), dict(by_spelling)
+
+
+def trie_pattern(words) -> str:
+    """A regular expression matching any of the words, longest first, shaped as a trie so
+    the engine branches on one character at a time instead of trying every name in turn
+    (a flat alternation of two hundred village names costs ~100 µs per address)."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _node_pattern(trie)
+
+
+def _node_pattern(node: dict) -> str:
+    branches = [
+        re.escape(char) + _node_pattern(child) for char, child in sorted(node.items()) if char
+    ]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:
+        return "(?:" + body + ")?"
+    return body
 
 
 @dataclass

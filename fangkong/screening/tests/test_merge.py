@@ -1,0 +1,84 @@
+"""De-duplication in the file, matching known people, merging across open lists."""
+
+import pytest
+from django.db import connection
+
+from fangkong.people.models import Person
+from fangkong.screening.importer import result_json
+from fangkong.screening.models import MergeKind, PersonSource, ScreeningRecord, Status
+from fangkong.screening.services import record_verify
+
+from .conftest import HEADER, ID_A, ID_B, ID_C, csv_bytes, row
+
+pytestmark = pytest.mark.django_db
+ADDRESS = "吉首市峒河街道峒河社区"
+
+
+def test_repeats_in_a_file_are_merged_into_the_first_row(run_import):
+    result = run_import(
+        csv_bytes(
+            [
+                HEADER,
+                row(1, "张三", ID_A, address=ADDRESS),
+                row(2, "张三", ID_A.lower(), address=ADDRESS),
+                row(3, "李四", ID_B, address=ADDRESS),
+            ]
+        )
+    )
+    summary = result_json(result)
+    assert summary["duplicates_in_file"] == 1 and summary["created"] == 2
+    assert summary["valid"] == 3 and summary["assigned"]["village"] == 2
+    first, repeat = ScreeningRecord.objects.filter(batch=result.batch).order_by("row_number")[:2]
+    assert repeat.merge_kind == MergeKind.FILE and repeat.merged_into_id == first.pk
+    assert repeat.person_id == first.person_id
+    assert PersonSource.objects.filter(record=repeat).exists()
+
+
+def test_known_people_are_matched_by_blind_index_not_created(run_import, world):
+    known = Person.objects.filter(document_type="resident_id").first()
+    result = run_import(
+        csv_bytes([HEADER, row(1, known.name, known.document_number, address=ADDRESS)])
+    )
+    summary = result_json(result)
+    assert summary["matched"] == 1 and summary["created"] == 0
+    record = result.batch.records.get()
+    assert record.person_id == known.pk
+    source = PersonSource.objects.get(person=known)
+    assert source.batch_id == result.batch.pk and source.row_number == 2
+
+
+def test_new_people_are_created_with_encrypted_identifiers(run_import):
+    result = run_import(csv_bytes([HEADER, row(1, "王五", ID_C, "13912345678", ADDRESS)]))
+    person = result.batch.records.get().person
+    assert person.document_number == ID_C and person.phone == "13912345678"
+    assert person.sex == "F" and str(person.birth_date) == "1992-06-03"
+    assert person.region_id == "433101002001"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT document_number FROM people_person WHERE id = %s", [person.pk])
+        stored = cursor.fetchone()[0]
+    assert stored.startswith("v1:") and ID_C not in stored
+
+
+def test_the_same_person_on_a_second_open_list_is_merged_and_follows_the_first(
+    run_import, actor_of
+):
+    first = run_import(csv_bytes([HEADER, row(1, "张三", ID_A, address=ADDRESS)]))
+    second = run_import(
+        csv_bytes(
+            [HEADER, row(1, "张三", ID_A, address=ADDRESS), row(2, "张三", ID_A, address=ADDRESS)]
+        ),
+        category="secondary_contact",
+    )
+    primary = first.batch.records.get()
+    merged = second.batch.records.order_by("row_number")
+    assert [r.merge_kind for r in merged] == [MergeKind.LIST, MergeKind.FILE]
+    assert all(r.merged_into_id == primary.pk for r in merged)
+    record_verify(
+        actor=actor_of("grid_worker"),
+        pk=primary.pk,
+        outcome="controlled",
+        measure="集中隔离",
+        place="州隔离点",
+    )
+    assert all(r.status == Status.CLOSED and r.four_clear for r in second.batch.records.all())
+    assert PersonSource.objects.filter(batch=second.batch).count() == 2

@@ -121,5 +121,7 @@ ROUTERS = [
     ("/screening", "fangkong.screening.api"),
     ("/measures", "fangkong.measures.api"),
     ("/checkpoints", "fangkong.checkpoints.api"),
+    ("/reports", "fangkong.reports.api"),
+    ("/dashboard", "fangkong.dashboards.api"),
 ]
 _add_routers()

@@ -184,9 +184,8 @@ class ReminderLog(models.Model):
     scope_field = "period__region__code"
 
     period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey(
-        "org.CommandUnit", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
+    # The unit chased, or for an escalation the HQ it went to.
+    unit = models.ForeignKey("org.CommandUnit", on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     kind = models.CharField(max_length=12, choices=ReminderKind.choices)
     sent_at = models.DateTimeField()
@@ -197,7 +196,6 @@ class ReminderLog(models.Model):
             models.UniqueConstraint(
                 fields=["period", "unit", "day", "kind"],
                 name="reminder_once",
-                nulls_distinct=False,
             )
         ]
 

@@ -92,7 +92,7 @@ def escalate(period: ReportingPeriod, day: dt.date, *, now: dt.datetime) -> int:
         "count": len(missing),
         "names": names,
     }
-    if not missing or not _log_once(period, None, day, ReminderKind.ESCALATION, now, message):
+    if not missing or not _log_once(period, period.hq, day, ReminderKind.ESCALATION, now, message):
         return 0
     _notify(region_code=period.region_id, kind="reports.missing", message=message,
             link=f"/reports/board/?date={day.isoformat()}", level="danger")  # fmt: skip

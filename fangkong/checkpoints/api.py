@@ -55,6 +55,7 @@ def forget_tokens() -> None:
 TOKEN_TTL = 30.0
 _tokens: dict[str, tuple] = {}
 
+
 class _Session:
     """The platform's session authentication (imported late: config.api imports this module)."""
 

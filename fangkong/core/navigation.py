@@ -46,6 +46,16 @@ NAVIGATION: list[NavGroup] = [
         ),
     ),
     NavGroup(
+        _("来返与卡口"),
+        (
+            NavEntry(_("来返人员"), "arrivals:list", Perm.ARRIVALS_VIEW),
+            NavEntry(_("来返逾期事项"), "arrivals:overdue", Perm.ARRIVALS_VIEW),
+            NavEntry(_("健康监测服务点"), "checkpoints:list", Perm.CHECKPOINTS_VIEW),
+            NavEntry(_("风险地区"), "riskareas:list", Perm.RISKAREAS_VIEW),
+            NavEntry(_("报备二维码"), "arrivals:qr_codes", Perm.ARRIVALS_VIEW),
+        ),
+    ),
+    NavGroup(
         _("指挥"),
         (
             NavEntry(_("指挥体系"), "org:overview", Perm.ORG_VIEW),

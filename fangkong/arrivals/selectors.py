@@ -1,0 +1,108 @@
+"""Reads of arrivals and their obligations, scoped to the actor's region."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from fangkong.core.actor import Actor
+from fangkong.core.roles import Perm
+
+from .models import Arrival, ArrivalObligation, ObligationStatus
+
+DEADLINE_KINDS = ("arrival_test", "sample_on_site", "village_verification", "fever_clinic",
+                  "hospital_transfer", "centralised_quarantine")  # fmt: skip
+
+
+def arrival_list(*, actor: Actor, status: str = "") -> QuerySet[Arrival]:
+    actor.require(Perm.ARRIVALS_VIEW)
+    arrivals = Arrival.objects.visible_to(actor).select_related("person", "region")
+    if status:
+        arrivals = arrivals.filter(status=status)
+    return arrivals
+
+
+def arrival_get(*, actor: Actor, pk: int) -> Arrival:
+    actor.require(Perm.ARRIVALS_VIEW)
+    return Arrival.objects.select_related("person", "region").get_visible(actor, pk=pk)
+
+
+def arrival_obligations(*, actor: Actor, arrival: Arrival) -> QuerySet[ArrivalObligation]:
+    return (
+        ArrivalObligation.objects.visible_to(actor)
+        .filter(arrival=arrival)
+        .annotate(days_recorded=Count("days"))
+    )
+
+
+def overdue_list(*, actor: Actor, now: dt.datetime | None = None) -> QuerySet[ArrivalObligation]:
+    """Open obligations past their deadline, the oldest first."""
+    actor.require(Perm.ARRIVALS_VIEW)
+    now = now or timezone.now()
+    return (
+        ArrivalObligation.objects.visible_to(actor)
+        .filter(status=ObligationStatus.OPEN, kind__in=DEADLINE_KINDS, due_at__lt=now)
+        .select_related("person", "region")
+        .order_by("due_at")
+    )
+
+
+def _missed_days(obligation, recorded: int, today: dt.date) -> int:
+    start = timezone.localdate(obligation["due_at"])
+    end = min(timezone.localdate(obligation["ends_at"]), today - dt.timedelta(days=1))
+    expected = (end - start).days + 1 if end >= start else 0
+    return max(expected - recorded, 0)
+
+
+def overdue_by_village(*, actor: Actor, now: dt.datetime | None = None) -> list[dict]:
+    """Per village: overdue arrival tests, other overdue tasks and missed monitoring days,
+    with a total row per county. Two queries however many villages."""
+    actor.require(Perm.ARRIVALS_VIEW)
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    rows: dict[str, dict] = defaultdict(lambda: {"tests": 0, "tasks": 0, "missed_days": 0})
+    overdue = (
+        ArrivalObligation.objects.visible_to(actor)
+        .filter(status=ObligationStatus.OPEN, kind__in=DEADLINE_KINDS, due_at__lt=now)
+        .values("region_id")
+        .annotate(
+            tests=Count("pk", filter=Q(kind__in=("arrival_test", "sample_on_site"))),
+            tasks=Count("pk", filter=~Q(kind__in=("arrival_test", "sample_on_site"))),
+        )
+        .order_by()
+    )
+    for row in overdue:
+        rows[row["region_id"]].update(tests=row["tests"], tasks=row["tasks"])
+    monitoring = (
+        ArrivalObligation.objects.visible_to(actor)
+        .filter(
+            status=ObligationStatus.OPEN, kind="health_monitoring", due_at__lt=now, ends_at__gt=now
+        )  # fmt: skip
+        .values("pk", "region_id", "due_at", "ends_at")
+        .annotate(recorded=Count("days"))
+        .order_by()
+    )
+    for row in monitoring:
+        missed = _missed_days(row, row["recorded"], today)
+        if missed:
+            rows[row["region_id"]]["missed_days"] += missed
+    counties: dict[str, dict] = {}
+    for code in sorted(rows):
+        county = counties.setdefault(
+            code[:6],
+            {
+                "code": code[:6],
+                "tests": 0,
+                "tasks": 0,
+                "missed_days": 0,
+                "villages": [],
+            },  # fmt: skip
+        )
+        values = rows[code]
+        county["villages"].append({"code": code, **values})
+        for key in ("tests", "tasks", "missed_days"):
+            county[key] += values[key]
+    return list(counties.values())

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "arrivals"
+urlpatterns = [
+    path("", views.arrivals, name="list"),
+    path("overdue/", views.overdue, name="overdue"),
+    path("qr/", views.qr_codes, name="qr_codes"),
+    path("qr/<str:scope>.svg", views.qr_svg, name="qr_svg"),
+    path("report/places/", views.places, name="places"),
+    path("report/receipt/<str:token>/", views.receipt, name="receipt"),
+    path("report/<str:scope>/", views.report, name="report"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/obligations/<int:obligation_id>/done/", views.complete, name="complete"),
+]

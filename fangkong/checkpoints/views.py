@@ -1,0 +1,86 @@
+"""Checkpoint pages: the registry, the phone page that records a check, the shift tallies."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from fangkong.core.categories import HealthCode
+from fangkong.core.decorators import actor_required
+from fangkong.core.errors import ValidationFailed
+from fangkong.core.identity import DocumentType
+from fangkong.core.roles import Perm
+
+from .checks import clean_check
+from .selectors import (
+    TALLY_FIELDS,
+    checkpoint_get,
+    checkpoint_list,
+    checkpoint_tally,
+    recent_checks,
+    shift_bounds,
+    tallies_by_checkpoint,
+)
+from .services import checkpoint_check
+
+TALLY_LABELS = {
+    "checked": "核验人数", "green": "绿码", "yellow": "黄码", "red": "红码",
+    "sampled": "现场采样", "transferred": "转运", "pushed": "推送村（社区）",
+    "turned_back": "劝返", "arrival_tests": "落地检", "passed": "放行",
+}  # fmt: skip
+
+
+@actor_required(Perm.CHECKPOINTS_VIEW)
+def checkpoints(request):
+    actor = request.actor
+    start, end = shift_bounds(timezone.localdate())
+    rows = list(checkpoint_list(actor=actor))
+    tallies = tallies_by_checkpoint(actor=actor, start=start, end=end)
+    for row in rows:
+        row.tally = tallies.get(row.pk, {})
+    return render(request, "checkpoints/list.html", {"checkpoints": rows})
+
+
+def _form_values(post) -> dict:
+    values = post.dict()
+    values["itinerary_star"] = values.get("itinerary_star") == "on"
+    values["itinerary"] = values.get("itinerary", "")
+    return values
+
+
+@actor_required(Perm.CHECKPOINTS_CHECK)
+def check(request, code: str):
+    actor = request.actor
+    checkpoint = checkpoint_get(actor=actor, code=code)
+    context = {
+        "checkpoint": checkpoint, "values": {}, "errors": {}, "outcome": None,
+        "document_types": DocumentType.choices, "health_codes": HealthCode.choices,
+    }  # fmt: skip
+    status = 200
+    if request.method == "POST":
+        values = _form_values(request.POST)
+        if not values.get("arrival_at"):
+            values["arrival_at"] = timezone.localtime().isoformat()
+        try:
+            given = clean_check(values)
+            context["outcome"] = checkpoint_check(actor=actor, code=checkpoint.code, given=given)
+            # Keep the destination and origin for the next traveller of the same group.
+            context["values"] = {k: values.get(k, "") for k in ("origin", "destination")}
+        except ValidationFailed as exc:
+            context.update(values=values, errors=exc.errors)
+            status = 422
+    return render(request, "checkpoints/check.html", context, status=status)
+
+
+@actor_required(Perm.CHECKPOINTS_VIEW)
+def tally(request, code: str):
+    actor = request.actor
+    checkpoint = checkpoint_get(actor=actor, code=code)
+    shift = request.GET.get("shift", "day")
+    start, end = shift_bounds(timezone.localdate(), shift=shift)
+    counts = checkpoint_tally(actor=actor, checkpoint=checkpoint, start=start, end=end)
+    figures = [(TALLY_LABELS[f], counts.get(f) or 0) for f in TALLY_FIELDS]
+    return render(request, "checkpoints/tally.html", {
+        "checkpoint": checkpoint, "figures": figures, "shift": shift, "start": start,
+        "end": end, "recent": recent_checks(actor=actor, checkpoint=checkpoint),
+    })  # fmt: skip

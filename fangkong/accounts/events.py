@@ -39,10 +39,8 @@ def event_actor(*, user: User | None, ip: str | None, as_user: bool) -> Actor | 
             .order_by("region_id", "role")
             .first()
         )
-    if assignment is not None:
-        region, role = assignment.region, assignment.role if as_user else ""
-    else:
-        region, role = _home_region(), ""
+    region: Region | None = assignment.region if assignment is not None else _home_region()
+    role = assignment.role if assignment is not None and as_user else ""
     if region is None:
         return None
     return Actor.build(user=user if as_user else None, region=region, role=role, ip=ip)

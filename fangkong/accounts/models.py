@@ -40,7 +40,7 @@ class User(AbstractUser):
     # The last TOTP time step accepted, so that a code cannot be replayed within its window.
     totp_last_step = models.BigIntegerField(null=True, blank=True, editable=False)
 
-    objects = UserManager()
+    objects = UserManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("用户")

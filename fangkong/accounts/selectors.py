@@ -30,7 +30,7 @@ def user_list(
     Filters narrow by name, by role and by region; the role and region filters look at the
     same assignment, so "grid workers in 矮寨镇" means exactly that.
     """
-    users = User.objects.visible_to(actor)
+    users: QuerySet[User] = User.objects.visible_to(actor)
     query = query.strip()
     if query:
         users = users.filter(Q(username__icontains=query) | Q(display_name__icontains=query))
@@ -48,7 +48,8 @@ def user_list(
 
 def user_get(*, actor: Actor, pk: int) -> User:
     """A user with at least one assignment in the actor's subtree, or NotFound (404)."""
-    return User.objects.get_visible(actor, pk=pk)
+    user: User = User.objects.get_visible(actor, pk=pk)
+    return user
 
 
 def user_roles(*, actor: Actor, user: User) -> list[RoleAssignment]:

@@ -21,13 +21,14 @@ from fangkong.audit.services import audit_record
 from fangkong.core.actor import Actor
 from fangkong.core.errors import ValidationFailed
 from fangkong.core.roles import Perm, Role
+from fangkong.regions.models import Region
 
 from .models import RoleAssignment, User
 from .selectors import user_get, user_has_roles_elsewhere, user_holds_role
 from .selfservice import set_new_password
 
 # Roles that must be held by different people.
-EXCLUSIVE_ROLES = {Role.SYSADMIN: Role.AUDITOR, Role.AUDITOR: Role.SYSADMIN}
+EXCLUSIVE_ROLES: dict[str, str] = {Role.SYSADMIN: Role.AUDITOR, Role.AUDITOR: Role.SYSADMIN}
 
 _LOWER, _UPPER, _DIGITS = "abcdefghijkmnpqrstuvwxyz", "ABCDEFGHJKLMNPQRSTUVWXYZ", "23456789"
 
@@ -57,7 +58,7 @@ def _is_self(actor: Actor, user: User) -> bool:
     return actor.user is not None and actor.user.pk == user.pk
 
 
-def _check_grant(*, actor: Actor, user: User | None, region, role: str) -> None:
+def _check_grant(*, actor: Actor, user: User | None, region: Region, role: str) -> None:
     if role not in Role.values:
         raise ValidationFailed({"role": [_("请选择一个有效的角色")]})
     if not actor.sees_region_code(region.code):
@@ -94,7 +95,7 @@ def _check_not_auditor(user: User) -> None:
 
 @transaction.atomic
 def user_create(
-    *, actor: Actor, username: str, display_name: str, region, role: str
+    *, actor: Actor, username: str, display_name: str, region: Region, role: str
 ) -> tuple[User, str]:
     """A new account with one role and a temporary password (returned once, never stored)."""
     actor.require(Perm.ACCOUNTS_MANAGE)
@@ -215,7 +216,7 @@ def user_totp_reset(*, actor: Actor, user_id: int) -> User:
 
 
 @transaction.atomic
-def role_assignment_add(*, actor: Actor, user_id: int, region, role: str) -> RoleAssignment:
+def role_assignment_add(*, actor: Actor, user_id: int, region: Region, role: str) -> RoleAssignment:
     actor.require(Perm.ACCOUNTS_MANAGE)
     user = user_get(actor=actor, pk=user_id)
     _check_grant(actor=actor, user=user, region=region, role=role)
@@ -238,7 +239,7 @@ def role_assignment_add(*, actor: Actor, user_id: int, region, role: str) -> Rol
 def role_assignment_remove(*, actor: Actor, user_id: int, assignment_id: int) -> RoleAssignment:
     """Withdraw a role; the row stays (inactive) so the user remains findable and auditable."""
     actor.require(Perm.ACCOUNTS_MANAGE)
-    assignment = RoleAssignment.objects.select_related("user").get_visible(
+    assignment: RoleAssignment = RoleAssignment.objects.select_related("user").get_visible(
         actor, pk=assignment_id, user_id=user_id, active=True
     )
     if _is_self(actor, assignment.user):

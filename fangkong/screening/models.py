@@ -118,7 +118,10 @@ class ScreeningBatch(ScopedModel):
 
 
 class ScreeningRecord(ScopedModel):
-    batch = models.ForeignKey(ScreeningBatch, on_delete=models.CASCADE, related_name="records")
+    # Indexed by the (batch, row_number) unique constraint; no separate index.
+    batch = models.ForeignKey(
+        ScreeningBatch, on_delete=models.CASCADE, related_name="records", db_index=False
+    )
     row_number = models.PositiveIntegerField(_("原表行号"))
     # The sender's cells with identifier columns blanked; those live encrypted below.
     values = models.JSONField(_("原始内容"), default=list)

@@ -5,10 +5,10 @@ import pytest
 from fangkong.audit.models import ChangeEntry
 from fangkong.core.errors import NotFound, PermissionDenied, ValidationFailed
 from fangkong.screening import selectors
-from fangkong.screening.models import OutgoingRepush, Outcome, Status
+from fangkong.screening.models import Outcome, OutgoingRepush, Status
 from fangkong.screening.services import (
-    record_receive,
     record_reassign,
+    record_receive,
     record_start_check,
     record_verify,
 )

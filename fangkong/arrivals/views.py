@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import segno
 from django.conf import settings
 from django.http import Http404, HttpResponse

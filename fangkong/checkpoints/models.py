@@ -86,6 +86,7 @@ class CheckRecord(ScopedModel):
     verdict = models.CharField(_("结论"), max_length=24, choices=Verdict.choices)
     reasons = models.JSONField(_("依据"), default=list)
     obligations = models.JSONField(_("后续义务"), default=list)
+    pushed = models.BooleanField(_("推送村（社区）"), default=False)
     rules_version = models.CharField(_("规则版本"), max_length=100, blank=True)
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -42,8 +42,6 @@ TALLY_FIELDS = ("checked", "green", "yellow", "red", "sampled", "transferred", "
 
 
 def _tally_aggregates() -> dict:
-    pushed = (Q(obligations__contains="village_verification")
-              | Q(verdict="transfer"))  # fmt: skip
     return {
         "checked": Count("*"),
         "green": Count("pk", filter=Q(health_code="green")),
@@ -51,7 +49,7 @@ def _tally_aggregates() -> dict:
         "red": Count("pk", filter=Q(health_code="red")),
         "sampled": Count("pk", filter=Q(verdict="sample_on_site")),
         "transferred": Count("pk", filter=Q(verdict="transfer")),
-        "pushed": Count("pk", filter=pushed),
+        "pushed": Count("pk", filter=Q(pushed=True)),
         "turned_back": Count("pk", filter=Q(verdict="turn_back")),
         "arrival_tests": Count("pk", filter=Q(verdict="pass_with_arrival_test")),
         "passed": Count("pk", filter=Q(verdict="pass")),

@@ -154,7 +154,7 @@ def _record_values(ref, given: CheckInput, decision: Decision, rules, actor: Act
         "origin_code": given.origin, "destination_code": given.destination,
         "verdict": decision.verdict, "reasons": [r.code for r in decision.reasons],
         "obligations": [o.kind for o in decision.obligations],
-        "rules_version": rules.version,
+        "rules_version": rules.version, "pushed": decision.push_to_village,
         "checked_by_id": actor.user.pk if actor.user else None,
         "api_token_id": actor.api_token_id,
     }  # fmt: skip

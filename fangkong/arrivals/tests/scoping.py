@@ -13,7 +13,8 @@ def _arrival(world, region) -> Arrival:
     now = timezone.now()
     arrival = Arrival.objects.create(
         person=person, region=region, source="self_report", origin_code="420106",
-        arrived_at=now - dt.timedelta(hours=30), health_code="green", verdict="pass_with_arrival_test",
+        arrived_at=now - dt.timedelta(hours=30), health_code="green",
+        verdict="pass_with_arrival_test",
     )  # fmt: skip
     ArrivalObligation.objects.create(
         arrival=arrival, person=person, region=region, kind="arrival_test",

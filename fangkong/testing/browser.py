@@ -107,3 +107,21 @@ def cjk_glyphs_render(page: Page) -> bool:
             return draw("防") !== draw("控");
         }"""
     )
+
+
+@pytest.fixture
+def live_world(request):
+    """The test world inside a live-server test, whose database is emptied afterwards.
+
+    Live-server tests run in transactions of their own and the database is flushed after each,
+    so the world is built again here; the flush may empty the audit tables, which are
+    otherwise append-only (see fangkong.audit.guard).
+    """
+    from fangkong.audit.guard import allow_purge_on_test_connections
+    from fangkong.demo.world import TEST_SPEC, build_world, load_world, world_exists
+
+    request.getfixturevalue("live_server")
+    allow_purge_on_test_connections()
+    if not world_exists():
+        build_world(TEST_SPEC)
+    return load_world()

@@ -1,4 +1,8 @@
-"""Database triggers that refuse UPDATE and DELETE on the audit tables, whatever the client."""
+"""Database triggers that refuse UPDATE and DELETE on the audit tables, whatever the client.
+
+On SQLite the trigger asks the connection function fangkong_audit_locked() (see
+fangkong.audit.guard); a connection without it fails closed ("no such function").
+"""
 
 from django.db import migrations
 
@@ -12,6 +16,7 @@ def create_triggers(apps, schema_editor):
             for op in ("UPDATE", "DELETE"):
                 schema_editor.execute(
                     f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
+                    "WHEN fangkong_audit_locked() "
                     f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;"
                 )
         elif vendor == "postgresql":

@@ -24,5 +24,7 @@ APP_URLS = [
     ("screening/", "fangkong.screening.urls"),
     ("measures/", "fangkong.measures.urls"),
     ("notifications/", "fangkong.notifications.urls"),
+    ("reports/", "fangkong.reports.urls"),
+    ("dashboard/", "fangkong.dashboards.urls"),
 ]
 urlpatterns += [path(prefix, include(module)) for prefix, module in APP_URLS if util.find_spec(module)]

@@ -56,8 +56,17 @@ NAVIGATION: list[NavGroup] = [
         ),
     ),
     NavGroup(
+        _("日报"),
+        (
+            NavEntry(_("本单位日报"), "reports:home", Perm.REPORTS_SUBMIT),
+            NavEntry(_("报送情况"), "reports:board", Perm.REPORTS_VIEW),
+            NavEntry(_("综合日报"), "reports:bulletins", Perm.REPORTS_VIEW),
+        ),
+    ),
+    NavGroup(
         _("指挥"),
         (
+            NavEntry(_("指挥大屏"), "dashboards:dashboard", Perm.DASHBOARD_VIEW),
             NavEntry(_("指挥体系"), "org:overview", Perm.ORG_VIEW),
             NavEntry(_("值班值守"), "org:duty", Perm.ORG_VIEW),
         ),

@@ -106,7 +106,9 @@ def _clean_figures(report: DailyReport, figures: dict, corrections: dict) -> tup
     items = {i["key"]: i for i in report.period.template.figure_items()}
     clean: dict[str, float] = {}
     for key, item in items.items():
-        raw = figures.get(key, report.prefilled.get(key, 0))
+        raw = figures.get(key)
+        if raw in (None, ""):
+            raw = report.prefilled.get(key, 0)
         try:
             value = float(raw) if item.get("unit") == "%" else int(raw)
         except (TypeError, ValueError):

@@ -1,0 +1,105 @@
+"""Report pages: the form, the one-click zero report, details, returns, board, bulletins."""
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from fangkong.reports.models import DailyReport, ReportStatus
+from fangkong.reports.services import report_open, report_submit
+
+from .conftest import DAY, at
+
+DAY_S = DAY.isoformat()
+
+
+@pytest.fixture
+def at_morning():
+    with time_machine.travel(at(DAY, 10), tick=False):
+        yield
+
+
+@pytest.fixture
+def county_report(actor_of, period, units):
+    with time_machine.travel(at(DAY, 9), tick=False):
+        actor = actor_of("county_operator")
+        report = report_open(actor=actor, period=period, unit=units["county_operator"], day=DAY)
+        return report_submit(actor=actor, report=report, figures={},
+                             texts={"work_done": "完成排查"})  # fmt: skip
+
+
+def test_unit_home_lists_days_with_the_zero_button(client, world, period, at_morning):
+    client.force_login(world.user("county_operator"))
+    page = client.get(reverse("reports:home")).content.decode()
+    assert "今日无新增情况" in page and "2022-01-20" in page
+
+
+def test_one_click_zero_report(client, world, period, units, at_morning):
+    client.force_login(world.user("county_operator"))
+    response = client.post(reverse("reports:zero", args=[DAY_S]))
+    assert response.status_code == 302
+    report = DailyReport.objects.get(unit=units["county_operator"], day=DAY)
+    assert report.is_zero and report.status == ReportStatus.SUBMITTED
+
+
+def test_form_shows_prefilled_figures_and_submits(client, world, period, units, at_morning):
+    client.force_login(world.user("workgroup"))
+    page = client.get(reverse("reports:form", args=[DAY_S])).content.decode()
+    assert "平台" in page and "fig-tests.sampled" in page
+    response = client.post(reverse("reports:form", args=[DAY_S]),
+                           {"fig-tests.sampled": "3", "text-work_done": "x"})  # fmt: skip
+    assert response.status_code == 422
+    assert "更正原因" in response.content.decode()
+    response = client.post(reverse("reports:form", args=[DAY_S]),
+                           {"fig-tests.sampled": "3", "why-tests.sampled": "含外地机构",
+                            "text-work_done": "x"})  # fmt: skip
+    assert response.status_code == 302
+    assert DailyReport.objects.get(unit=units["workgroup"], day=DAY).figures["tests.sampled"] == 3
+
+
+def test_outsider_gets_404_for_a_report(client, world, county_report, at_morning):
+    client.force_login(world.user("outsider"))
+    assert client.get(reverse("reports:detail", args=[county_report.pk])).status_code == 404
+    client.force_login(world.user("comprehensive"))
+    assert client.get(reverse("reports:detail", args=[county_report.pk])).status_code == 200
+
+
+def test_return_from_the_page(client, world, county_report):
+    client.force_login(world.user("comprehensive"))
+    with time_machine.travel(at(DAY, 17), tick=False):
+        client.post(reverse("reports:return", args=[county_report.pk]), {"reason": "请补充"})
+    county_report.refresh_from_db()
+    assert county_report.status == ReportStatus.RETURNED
+    client.force_login(world.user("county_operator"))
+    assert client.post(reverse("reports:return", args=[county_report.pk]),
+                       {"reason": "x"}).status_code == 403  # fmt: skip
+
+
+def test_board_runs_a_fixed_number_of_queries(client, world, county_report,
+                                              django_assert_num_queries):  # fmt: skip
+    client.force_login(world.user("comprehensive"))
+    client.get(reverse("reports:board"))  # warm the session and the template cache
+    with time_machine.travel(at(DAY, 17), tick=False), django_assert_num_queries(9):
+        page = client.get(reverse("reports:board"))
+    assert page.status_code == 200
+    assert "缺报" in page.content.decode()
+
+
+def test_grid_worker_cannot_open_reports(client, world, period):
+    client.force_login(world.user("grid_worker"))
+    assert client.get(reverse("reports:board")).status_code == 403
+    assert client.get(reverse("reports:home")).status_code == 403
+
+
+def test_bulletin_compiled_from_the_page(client, world, county_report, settings, tmp_path,
+                                         django_capture_on_commit_callbacks):  # fmt: skip
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(world.user("comprehensive"))
+    with (
+        time_machine.travel(at(DAY, 17), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        client.post(reverse("reports:bulletins"), {"date": DAY_S, "format": "docx"})
+        page = client.get(reverse("reports:bulletins")).content.decode()
+    assert "下载" in page
+    client.force_login(world.user("outsider"))
+    assert client.post(reverse("reports:bulletins"), {"date": DAY_S}).status_code == 403

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("day/<str:day>/", views.report_form, name="form"),
+    path("day/<str:day>/zero/", views.report_zero, name="zero"),
+    path("<int:pk>/", views.report_detail, name="detail"),
+    path("<int:pk>/return/", views.report_return, name="return"),
+    path("board/", views.board, name="board"),
+    path("bulletins/", views.bulletins, name="bulletins"),
+    path("bulletins/<int:pk>/download/", views.bulletin_download, name="bulletin_download"),
+]

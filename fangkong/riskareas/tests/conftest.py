@@ -1,0 +1,1 @@
+from fangkong.checkpoints.tests.conftest import fresh_caches, more_regions  # noqa: F401

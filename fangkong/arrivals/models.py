@@ -142,7 +142,7 @@ class ReportAttempt(models.Model):
     """A self-report submission, kept for the per-address rate limit (keyed digest of the IP).
 
     A database table rather than the cache: the default cache is per process, and every
-    worker must count the same submissions; see docs/decisions/0007-self-report-abuse.md.
+    worker must count the same submissions; see docs/decisions/0021-self-report-abuse.md.
     """
 
     key = models.CharField(max_length=32)

@@ -25,7 +25,7 @@ class CachedBearer(HttpBearer):
     A checkpoint phone posts every few seconds all day; looking its token up each time would
     cost as much as the check itself. A revoked token stops working within TOKEN_TTL; the
     first use after that window goes through api_token_authenticate again (which also keeps
-    last_used_at to the minute). See docs/decisions/0006-checkpoint-hot-path.md.
+    last_used_at to the minute). See docs/decisions/0020-checkpoint-hot-path.md.
     """
 
     def authenticate(self, request: HttpRequest, token: str):

@@ -3,7 +3,7 @@
 A CheckRecord is written on the hot path of the checkpoint API: one row per person checked,
 holding the facts, the verdict and its reasons. It is also the audit of the check (who,
 where, when, what was decided), so no separate audit entry is written per check; see
-docs/decisions/0006-checkpoint-hot-path.md.
+docs/decisions/0020-checkpoint-hot-path.md.
 """
 
 from django.conf import settings

@@ -4,7 +4,7 @@ level_on() is asked by every checkpoint check, so it answers from an in-process 
 all areas (a few hundred rows, a few thousand with history) rather than the database. The
 snapshot is dropped at once in the process that changes an area (services call
 invalidate_snapshot) and is refreshed in every other worker process after at most
-SNAPSHOT_TTL seconds; see docs/decisions/0006-checkpoint-hot-path.md.
+SNAPSHOT_TTL seconds; see docs/decisions/0020-checkpoint-hot-path.md.
 """
 
 from __future__ import annotations

@@ -47,8 +47,6 @@ def history(request, pk: int):
 @actor_required(Perm.RISKAREAS_MANAGE)
 def lift(request, pk: int):
     area = _area(pk)
-    try:
+    with contextlib.suppress(ValidationFailed):  # already lifted: the history says so
         riskarea_lift(actor=request.actor, area_id=area.pk, note=request.POST.get("note", ""))
-    except ValidationFailed:
-        pass
     return redirect("riskareas:history", pk=area.pk)

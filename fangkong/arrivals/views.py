@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-
 import segno
 from django.conf import settings
 from django.http import Http404, HttpResponse

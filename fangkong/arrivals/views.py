@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import segno
 from django.conf import settings
 from django.http import Http404, HttpResponse
@@ -160,9 +162,7 @@ def detail(request, pk: int):
 @actor_required(Perm.ARRIVALS_FOLLOW_UP)
 def complete(request, pk: int, obligation_id: int):
     arrival = arrival_get(actor=request.actor, pk=pk)
-    try:
+    with contextlib.suppress(ValidationFailed):  # already done: the page shows it
         obligation_complete(actor=request.actor, obligation_id=obligation_id,
                             note=request.POST.get("note", ""))  # fmt: skip
-    except ValidationFailed:
-        pass
     return redirect("arrivals:detail", pk=arrival.pk)

@@ -76,7 +76,8 @@ def _has_parameters(route: str) -> bool:
 
 
 def api_operations() -> list[tuple[str, str]]:
-    schema = api.get_openapi_schema()
+    """(method, path) for every operation; paths as routers declare them, without /api/v1."""
+    schema = api.get_openapi_schema(path_prefix="")
     return [
         (method.upper(), path)
         for path, operations in schema["paths"].items()

@@ -5,6 +5,7 @@ Later modules assign work to these units and collect daily reports from them.
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.scoping import ScopedModel
@@ -18,13 +19,20 @@ class UnitKind(models.TextChoices):
 
 
 class CommandUnit(ScopedModel):
+    # The code is the region's primary key: filtering on it needs no join.
+    scope_field = "region__code"
+
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField(_("类型"), max_length=24, choices=UnitKind.choices)
     name = models.CharField(_("名称"), max_length=100)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("上级单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     duties = models.TextField(_("主要职责"), blank=True)
@@ -46,7 +54,7 @@ class CommandUnit(ScopedModel):
 class MemberUnit(ScopedModel):
     """A department seated in a work group: the lead unit (组长单位) or a member unit."""
 
-    scope_field = "group__region_id"
+    scope_field = "group__region__code"
 
     group = models.ForeignKey(CommandUnit, on_delete=models.CASCADE, related_name="members")
     department = models.CharField(_("单位名称"), max_length=100)
@@ -72,17 +80,21 @@ class MemberUnit(ScopedModel):
 class DutyShift(ScopedModel):
     """24-hour duty (值班值守): who leads and who keeps the desk for a unit's shift."""
 
-    scope_field = "unit__region_id"
+    scope_field = "unit__region__code"
 
     unit = models.ForeignKey(CommandUnit, on_delete=models.CASCADE, related_name="shifts")
     starts_at = models.DateTimeField(_("开始时间"))
     ends_at = models.DateTimeField(_("结束时间"))
     leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("带班领导"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("带班领导"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("值班员"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("值班员"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     phone = models.CharField(_("值班电话"), max_length=20, blank=True)
@@ -97,3 +109,7 @@ class DutyShift(ScopedModel):
                 condition=models.Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_start"
             )
         ]
+
+    def __str__(self) -> str:
+        start = timezone.localtime(self.starts_at).strftime("%Y-%m-%d %H:%M")
+        return f"{self.unit} {start}"

@@ -45,7 +45,7 @@ def _options(category, source, deadline_hours, expected_rows, allow_duplicate=Fa
         raise ValidationFailed({"category": [_("未知的人员类别")]})
     return {
         "category": category,
-        "source": source or _("接口推送"),
+        "source": source or str(_("接口推送")),
         "deadline_hours": deadline_hours,
         "expected_rows": expected_rows,
         "allow_duplicate": allow_duplicate,

@@ -35,7 +35,7 @@ from fangkong.imports.readers import FileRefused, open_table
 from .matching import AddressMatcher, level_name
 from .merge import merge_stage
 from .models import ScreeningBatch
-from .rows import SYNONYMS, RowReader, staged_values
+from .rows import IGNORED_HEADERS, SYNONYMS, RowReader, staged_values
 from .staging import Stage
 
 CHUNK_ROWS = 50_000
@@ -145,7 +145,8 @@ def _import(actor, path, filename, options, progress) -> ImportResult:
             )
     finally:
         stage.drop()
-    return ImportResult(batch=batch, unknown_headers=header.unknown, summary=summary)
+    unknown = [label for label in header.unknown if label not in IGNORED_HEADERS]
+    return ImportResult(batch=batch, unknown_headers=unknown, summary=summary)
 
 
 def _usable(header) -> bool:

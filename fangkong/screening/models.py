@@ -65,7 +65,7 @@ class BatchQuerySet(ScopedQuerySet):
         one received below is the actor's too. Batches hold no personal data themselves:
         their records are scoped one by one."""
         above = [c for c in actor.region.path.split("/") if c]
-        return self.filter(Q(region_id__startswith=actor.scope_prefix) | Q(region_id__in=above))
+        return self.filter(Q(region__code__startswith=actor.scope_prefix) | Q(region_id__in=above))
 
 
 class ScreeningBatch(ScopedModel):

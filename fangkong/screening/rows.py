@@ -98,6 +98,24 @@ SYNONYMS: dict[str, list[str]] = {
     "note": ["备注", "说明"],
 }
 FIELDS = list(SYNONYMS)
+# Columns lists often carry that screening does not need: never offered for mapping.
+IGNORED_HEADERS = {
+    "序号",
+    "编号",
+    "序",
+    "性别",
+    "年龄",
+    "民族",
+    "出生日期",
+    "国籍",
+    "职业",
+    "所属县市区",
+    "所属地区",
+    "推送单位",
+    "推送时间",
+    "核查情况",
+    "工作单位",
+}
 IDENTIFIER_FIELDS = ("document_number", "phone")
 
 _DOCUMENT_TYPE_WORDS = [

@@ -238,7 +238,7 @@ def escalate_overdue(*, actor: Actor, now=None) -> int:
             key = (g["batch_id"], g["region_id"][:parent_length])
             by_parent[key] = by_parent.get(key, 0) + g["n"]
         for (batch_id, parent), n in by_parent.items():
-            level.filter(batch_id=batch_id, region_id__startswith=parent).update(
+            level.filter(batch_id=batch_id, region__code__startswith=parent).update(
                 escalated_at=now, escalated_to_id=parent
             )
             audit_record(

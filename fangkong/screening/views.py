@@ -67,7 +67,7 @@ def _start_job(request, data) -> ImportJob:
             handle.write(chunk)
     options = {
         "category": data["category"],
-        "source": dict(Source.choices).get(data["source"], data["source"]),
+        "source": str(dict(Source.choices).get(data["source"], data["source"])),
         "deadline_hours": data.get("deadline_hours"),
         "expected_rows": data.get("expected_rows"),
         "allow_duplicate": bool(data.get("allow_duplicate")),

@@ -21,12 +21,13 @@ SCRIPT = Path(__file__).with_name("killable_import.py")
 
 
 def _ids(count: int) -> list[str]:
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    from fangkong.core.identity import check_character
+
     out = []
     for n in range(count):
         born = dt.date(1990, 1, 1) + dt.timedelta(days=n // 1000)
         first17 = f"433101{born:%Y%m%d}{n % 1000:03d}"
-        out.append(first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights)) % 11])
+        out.append(first17 + check_character(first17))
     return out
 
 

@@ -1,0 +1,219 @@
+"""Pages: who may open them, what they show, and query counts that do not grow with rows."""
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from fangkong.audit.models import AccessEntry
+from fangkong.imports.models import ImportJob
+from fangkong.screening.models import ScreeningBatch, Status
+from fangkong.screening.services import record_verify
+
+from .conftest import HEADER, ID_A, ID_B, ID_C, csv_bytes, row
+
+pytestmark = pytest.mark.django_db
+
+
+def AGO():  # noqa: N802
+    return timezone.now() - dt.timedelta(days=2)
+
+
+HOME = "吉首市峒河街道峒河社区"
+OTHER = "龙山县洛塔乡泽果村"
+
+
+def login(client, world, key):
+    client.force_login(world.user(key))
+    return client
+
+
+@pytest.fixture
+def batch(run_import):
+    return run_import(
+        csv_bytes(
+            [
+                ["省指挥部推送名单"],
+                HEADER,
+                row(1, "张三", ID_A, "13912345678", HOME, code="红码"),
+                row(2, "李四", ID_B, address=OTHER),
+                row(3, "王五", "123", address=HOME),
+                row(4, "张三", ID_A, address=HOME),
+            ]
+        )
+    ).batch
+
+
+def test_grid_worker_sees_only_own_village_cards(client, world, batch):
+    page = login(client, world, "grid_worker").get(reverse("screening:mine"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "张*" in text and "李*" not in text and "剩 23 小时" in text
+    assert "红码" in text
+
+
+def test_outsider_gets_404_on_a_record_of_another_county(client, world, batch):
+    other = batch.records.get(row_number=4)
+    assert (
+        login(client, world, "outsider")
+        .get(reverse("screening:record", args=[batch.records.get(row_number=3).pk]))
+        .status_code
+        == 404
+    )
+    assert login(client, world, "grid_worker").get(
+        reverse("screening:record", args=[other.pk])
+    ).status_code == 404 or other.region_id.startswith("433101002001")
+    response = login(client, world, "grid_worker").post(
+        reverse("screening:record", args=[batch.records.get(row_number=4).pk]),
+        {"action": "verify", "outcome": "not_found"},
+    )
+    assert response.status_code == 404
+
+
+def test_one_screen_form_verifies_a_record(client, world, batch):
+    record = batch.records.get(row_number=3)
+    c = login(client, world, "grid_worker")
+    assert (
+        c.post(reverse("screening:record", args=[record.pk]), {"action": "receive"}).status_code
+        == 302
+    )
+    response = c.post(
+        reverse("screening:record", args=[record.pk]),
+        {"action": "verify", "outcome": "controlled", "measure": "集中隔离", "place": "州隔离点"},
+    )
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.status == Status.CLOSED and record.four_clear
+
+
+def test_form_errors_say_what_to_change(client, world, batch):
+    record = batch.records.get(row_number=3)
+    response = login(client, world, "grid_worker").post(
+        reverse("screening:record", args=[record.pk]), {"action": "verify", "outcome": "controlled"}
+    )
+    assert response.status_code == 200 and "已落实管控须填写管控措施" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "screening:progress",
+        "screening:overdue",
+        "screening:batches",
+        "screening:repushes",
+        "screening:mine",
+    ],
+)
+def test_pages_render_for_the_county(client, world, batch, name):
+    assert login(client, world, "county_operator").get(reverse(name)).status_code == 200
+
+
+def test_auditor_may_not_open_screening_pages(client, world, batch):
+    assert login(client, world, "auditor").get(reverse("screening:progress")).status_code == 403
+
+
+def _query_count(client, url, django_assert_max_num_queries=None):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("name", ["screening:progress", "screening:overdue", "screening:mine"])
+def test_list_pages_run_the_same_queries_however_many_rows(client, world, run_import, name):
+    c = login(client, world, "county_operator")
+    # Received two days ago: every record is overdue, so the overdue list fills up too.
+    run_import(csv_bytes([HEADER, row(1, "张三", ID_A, address=HOME)]), received_at=AGO())
+    url = reverse(name)
+    c.get(url)  # the first request of a session loads and caches the shell's data
+    few = _query_count(c, url)
+    run_import(
+        csv_bytes([HEADER] + [row(n, "赵六", "", f"139{n:08d}", HOME) for n in range(2, 60)]),
+        category="close_contact",
+        received_at=AGO(),
+    )
+    assert _query_count(c, url) == few
+
+
+def test_upload_runs_the_import_and_shows_the_batch(client, world):
+    c = login(client, world, "county_operator")
+    upload = io.BytesIO(csv_bytes([HEADER, row(1, "张三", ID_C, address=HOME)]))
+    upload.name = "名单.csv"
+    response = c.post(
+        reverse("screening:batches"),
+        {"file": upload, "category": "risk_area", "source": "province"},
+    )
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and job.status == "done"
+    assert c.get(reverse("screening:job", args=[job.pk])).status_code == 302
+    batch = ScreeningBatch.objects.get()
+    page = c.get(reverse("screening:batch", args=[batch.pk]))
+    assert "四清率" in page.content.decode()
+
+
+def test_unknown_header_can_be_mapped_and_is_remembered(client, world):
+    c = login(client, world, "county_operator")
+    data = csv_bytes([["人员名称", "号码证件", "住处"], ["张三", ID_C, HOME]])
+    upload = io.BytesIO(data)
+    upload.name = "奇怪.csv"
+    c.post(
+        reverse("screening:batches"),
+        {"file": upload, "category": "risk_area", "source": "big_data"},
+    )
+    job = ImportJob.objects.get()
+    assert job.status == "refused"
+    page = c.get(reverse("screening:job", args=[job.pk])).content.decode()
+    assert "人员名称" in page
+    c.post(
+        reverse("screening:job_mapping", args=[job.pk]),
+        {"col_0": "name", "col_1": "document_number", "col_2": "address"},
+    )
+    again = ImportJob.objects.exclude(pk=job.pk).get()
+    assert again.status == "done", again.message
+    assert ScreeningBatch.objects.get().records.get().region_id == "433101002001"
+
+
+def test_feedback_sheet_lists_every_row_in_the_senders_order(client, world, batch, actor_of):
+    record_verify(
+        actor=actor_of("grid_worker"),
+        pk=batch.records.get(row_number=3).pk,
+        outcome="controlled",
+        measure="居家隔离",
+        place="峒河社区",
+    )
+    rows = _sheet(login(client, world, "comprehensive"), batch)
+    assert rows[0][:3] == ("原表行号", "序号", "姓名") and "核查结果" in rows[0]
+    assert [r[0] for r in rows[1:]] == ["3", "4", "5", "6"]
+    outcome = rows[0].index("核查结果")
+    assert rows[1][outcome] == "已落实管控" and rows[1][3] == ID_A
+    assert rows[2][rows[0].index("核查状态")] == "已推送"
+    assert rows[4][rows[0].index("说明")] == "与第3行为同一人"
+    assert rows[4][rows[0].index("核查结果")] == "已落实管控"
+    assert AccessEntry.objects.filter(kind="export").exists()
+    # A county gets the rows of its own county only.
+    county_rows = _sheet(login(client, world, "county_operator"), batch)
+    assert [r[0] for r in county_rows[1:]] == ["3", "5", "6"]
+
+
+def _sheet(client, batch):
+    response = client.get(reverse("screening:feedback", args=[batch.pk]))
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    return list(sheet.iter_rows(values_only=True))
+
+
+def test_error_sheet_can_be_corrected_and_imported_again(client, world, batch, run_import):
+    response = login(client, world, "county_operator").get(
+        reverse("screening:errors", args=[batch.pk])
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0][-1] == "错误说明" and rows[1][2] == "123" and "身份证" in rows[1][-1]
+    rows[1][2] = ID_C
+    corrected = run_import(csv_bytes([[c or "" for c in r] for r in rows]))
+    assert corrected.stored and corrected.batch.invalid == 0

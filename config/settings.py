@@ -40,6 +40,8 @@ ALLOWED_HOSTS = [h.strip() for h in _hosts.split(",") if h.strip()] or [
     "localhost",
     "testserver",
 ]
+# How many reverse proxies in front of the application append to X-Forwarded-For (0: none).
+TRUSTED_PROXY_COUNT = int(os.environ.get("FANGKONG_TRUSTED_PROXY_COUNT", "0"))
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("FANGKONG_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]

@@ -23,6 +23,13 @@ _ASSIGNMENTS_CACHE = "_fangkong_assignments"
 
 
 def client_ip(request) -> str | None:
+    """The client's address; behind N trusted reverse proxies, taken from X-Forwarded-For."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
     return request.META.get("REMOTE_ADDR")
 
 

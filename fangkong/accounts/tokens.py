@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from fangkong.audit.services import audit_record
 from fangkong.core.actor import Actor
 from fangkong.core.errors import ValidationFailed
-from fangkong.core.roles import TWO_FACTOR_REQUIRED, Perm, Role
+from fangkong.core.roles import TWO_FACTOR_REQUIRED, Perm, Role, permissions_for
 
 from .models import ApiToken
 
@@ -35,6 +35,10 @@ def _validate(*, actor: Actor | None, name: str, region, role: str) -> None:
         # A token cannot present a second factor, so the web pages do not issue one with an
         # administrator role; only the operator at the server console can.
         raise ValidationFailed({"role": [_("接口令牌不能使用须双因素认证的角色")]})
+    if actor is not None and not permissions_for(role) <= actor.permissions:
+        # A token may do no more than its issuer: otherwise a system administrator, who sees
+        # no personal data, could mint a token that does.
+        raise ValidationFailed({"role": [_("不能签发权限超出本人角色的令牌")]})
     if actor is not None and not actor.sees_region_code(region.code):
         raise ValidationFailed({"region": [_("只能为本辖区内的区划创建令牌")]})
 

@@ -70,7 +70,9 @@ _FIELD_WORK = {Perm.PEOPLE_VIEW, Perm.PEOPLE_REGISTER, Perm.PEOPLE_REVEAL, Perm.
 _COMMAND = _FIELD_WORK | {Perm.PEOPLE_EXPORT, Perm.ORG_VIEW}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.HQ_COMMANDER: frozenset(_COMMAND | {Perm.ORG_MANAGE, Perm.DUTY_MANAGE}),
+    Role.HQ_COMMANDER: frozenset(
+        _COMMAND | {Perm.ORG_MANAGE, Perm.DUTY_MANAGE, Perm.API_TOKENS_MANAGE}
+    ),
     Role.COMPREHENSIVE_STAFF: frozenset(_COMMAND | {Perm.ORG_MANAGE, Perm.DUTY_MANAGE}),
     Role.WORKGROUP_STAFF: frozenset(_COMMAND),
     Role.OPERATOR: frozenset(_COMMAND | {Perm.DUTY_MANAGE}),
@@ -85,24 +87,6 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
          Perm.ORG_MANAGE}
     ),
 }
-
-# Arrivals and checkpoints: the field reads risk areas and its region's arrivals; grid workers
-# follow arrivals up; checkpoint staff record checks; the HQ and county operators run the
-# checkpoint registry; only the city HQ edits the risk-area list.
-_ARRIVALS_DESK = {Perm.RISKAREAS_VIEW, Perm.ARRIVALS_VIEW, Perm.CHECKPOINTS_VIEW}
-_ARRIVALS_RUN = _ARRIVALS_DESK | {Perm.ARRIVALS_FOLLOW_UP, Perm.CHECKPOINTS_CHECK,
-                                  Perm.CHECKPOINTS_MANAGE}
-_ARRIVALS_GRANTS: dict[str, set[str]] = {
-    Role.HQ_COMMANDER: _ARRIVALS_RUN | {Perm.RISKAREAS_MANAGE},
-    Role.COMPREHENSIVE_STAFF: _ARRIVALS_RUN | {Perm.RISKAREAS_MANAGE},
-    Role.WORKGROUP_STAFF: _ARRIVALS_DESK,
-    Role.OPERATOR: _ARRIVALS_RUN,
-    Role.GRID_WORKER: _ARRIVALS_DESK | {Perm.ARRIVALS_FOLLOW_UP},
-    Role.CHECKPOINT_STAFF: {Perm.RISKAREAS_VIEW, Perm.CHECKPOINTS_VIEW, Perm.CHECKPOINTS_CHECK},
-    Role.INSPECTOR: _ARRIVALS_DESK,
-}
-for _role, _granted in _ARRIVALS_GRANTS.items():
-    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_granted)
 
 # Measures: who may read, act at a site or village, override release, test and be alerted.
 _MEASURES_READ = {Perm.POLICIES_VIEW, Perm.MEASURES_VIEW, Perm.LABTESTS_VIEW,
@@ -122,6 +106,24 @@ _MEASURES_GRANTS: dict[str, set[str]] = {
     Role.INSPECTOR: _MEASURES_READ,
 }
 for _role, _granted in _MEASURES_GRANTS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_granted)
+
+# Arrivals and checkpoints: the field reads risk areas and its region's arrivals; grid workers
+# follow arrivals up; checkpoint staff record checks; the HQ and county operators run the
+# checkpoint registry; only the city HQ edits the risk-area list.
+_ARRIVALS_DESK = {Perm.RISKAREAS_VIEW, Perm.ARRIVALS_VIEW, Perm.CHECKPOINTS_VIEW}
+_ARRIVALS_RUN = _ARRIVALS_DESK | {Perm.ARRIVALS_FOLLOW_UP, Perm.CHECKPOINTS_CHECK,
+                                  Perm.CHECKPOINTS_MANAGE}
+_ARRIVALS_GRANTS: dict[str, set[str]] = {
+    Role.HQ_COMMANDER: _ARRIVALS_RUN | {Perm.RISKAREAS_MANAGE},
+    Role.COMPREHENSIVE_STAFF: _ARRIVALS_RUN | {Perm.RISKAREAS_MANAGE},
+    Role.WORKGROUP_STAFF: _ARRIVALS_DESK,
+    Role.OPERATOR: _ARRIVALS_RUN,
+    Role.GRID_WORKER: _ARRIVALS_DESK | {Perm.ARRIVALS_FOLLOW_UP},
+    Role.CHECKPOINT_STAFF: {Perm.RISKAREAS_VIEW, Perm.CHECKPOINTS_VIEW, Perm.CHECKPOINTS_CHECK},
+    Role.INSPECTOR: _ARRIVALS_DESK,
+}
+for _role, _granted in _ARRIVALS_GRANTS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_granted)
 
 # Screening: command and county/township staff import and manage lists, grid workers verify.

@@ -83,8 +83,10 @@ def test_revoke_command_needs_a_unique_match(db, world):
     assert token
 
 
-def test_tokens_page_creates_shows_once_and_revokes(admin_client, world):
+def test_tokens_page_creates_shows_once_and_revokes(client, world):
     integration = Client()  # no session: the token alone authenticates
+    client.force_login(world.user("hq"))
+    admin_client = client
     response = admin_client.post(
         "/accounts/api-tokens/",
         {"name": "核酸检测系统", "region": world.home_county.code, "role": Role.LAB_STAFF},
@@ -120,8 +122,17 @@ def test_county_admin_tokens_stay_in_the_county(client, world, county_admin):
 
 
 def test_tokens_page_needs_the_permission(client, world):
-    client.force_login(world.user("hq"))
+    client.force_login(world.user("grid_worker"))
     assert client.get("/accounts/api-tokens/").status_code == 403
+
+
+def test_a_token_may_do_no_more_than_its_issuer(admin_client, world):
+    response = admin_client.post(
+        "/accounts/api-tokens/",
+        {"name": "越权读数", "region": world.home_county.code, "role": Role.LAB_STAFF},
+    )
+    assert "不能签发权限超出本人角色的令牌" in response.content.decode()
+    assert not ApiToken.objects.filter(name="越权读数").exists()
 
 
 def test_token_role_cannot_be_an_administrator(admin_client, world):

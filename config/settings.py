@@ -162,6 +162,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start without it
 STATICFILES_DIRS = [
     BASE_DIR / "fangkong" / "static",
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),

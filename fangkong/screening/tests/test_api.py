@@ -1,0 +1,89 @@
+"""/api/v1/screening: submit (JSON rows or a file), batch summary, per-row feedback."""
+
+import pytest
+
+from fangkong.accounts.tokens import api_token_create
+from fangkong.core.roles import Role
+from fangkong.screening.models import ScreeningBatch
+
+from .conftest import HEADER, ID_A, ID_B, csv_bytes, row
+
+pytestmark = pytest.mark.django_db
+HOME = "吉首市峒河街道峒河社区"
+
+
+def bearer(world, region, role=Role.COMPREHENSIVE_STAFF):
+    _, secret = api_token_create(actor=None, name="省平台", region=region, role=role)
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+def _submit_json(client, headers, rows):
+    payload = {"category": "inbound", "source": "省大数据平台", "header": HEADER[1:5], "rows": rows}
+    return client.post(
+        "/api/v1/screening/batches", payload, content_type="application/json", **headers
+    )
+
+
+def test_json_rows_answer_202_with_the_batch(client, world):
+    headers = bearer(world, world.city)
+    response = _submit_json(
+        client, headers, [["张三", ID_A, "13912345678", HOME], ["李四", "bad", "", HOME]]
+    )
+    assert response.status_code == 202, response.content
+    body = response.json()
+    assert body["status"] == "done" and body["batch"]
+    detail = client.get(f"/api/v1/screening/batches/{body['batch']}", **headers).json()
+    assert detail["summary"]["rows"] == 2 and detail["summary"]["invalid"] == 1
+    assert detail["summary"]["assigned"]["village"] == 1
+    assert detail["progress"]["total"] == 2 and detail["category"] == "inbound"
+
+
+def test_file_upload_answers_202(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("名单.csv", csv_bytes([HEADER, row(1, "张三", ID_A, address=HOME)]))
+    response = client.post(
+        "/api/v1/screening/batches",
+        {"file": upload, "category": "risk_area"},
+        **bearer(world, world.city),
+    )
+    assert response.status_code == 202 and response.json()["batch"]
+
+
+def test_feedback_gives_per_row_results_in_row_order(client, world):
+    headers = bearer(world, world.city)
+    batch = _submit_json(client, headers, [["张三", ID_A, "", HOME], ["李四", ID_B, "", HOME]])
+    rows = client.get(
+        f"/api/v1/screening/batches/{batch.json()['batch']}/feedback", **headers
+    ).json()["rows"]
+    assert [r["row"] for r in rows] == [2, 3] and rows[0]["status"] == "已推送"
+
+
+def test_outsider_token_gets_404_and_grid_worker_cannot_submit(client, world):
+    headers = bearer(world, world.city)
+    batch_id = _submit_json(client, headers, [["张三", ID_A, "", HOME]]).json()["batch"]
+    outsider = bearer(world, world.other_county, Role.OPERATOR)
+    # The city's batch concerns the other county too, but none of its records are there.
+    detail = client.get(f"/api/v1/screening/batches/{batch_id}", **outsider).json()
+    assert detail["progress"]["total"] == 0
+    village = next(v for v in world.villages if v.code.startswith(world.other_county.code))
+    ScreeningBatch.objects.filter(pk=batch_id).update(region=village)
+    assert (
+        client.get(
+            f"/api/v1/screening/batches/{batch_id}",
+            **bearer(world, world.home_county, Role.OPERATOR),
+        ).status_code
+        == 404
+    )
+    worker = bearer(world, world.home_village, Role.GRID_WORKER)
+    assert _submit_json(client, worker, [["张三", ID_A, "", HOME]]).status_code == 403
+
+
+def test_bad_payload_is_422(client, world):
+    response = client.post(
+        "/api/v1/screening/batches",
+        {"category": "x"},
+        content_type="application/json",
+        **bearer(world, world.city),
+    )
+    assert response.status_code == 422

@@ -89,13 +89,19 @@ def on_invalid(request, exc):
 @api.exception_handler(NinjaValidationError)
 def on_schema_invalid(request, exc):
     errors = [
-        {
-            "field": ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path")),
-            "message": e.get("msg", ""),
-        }
-        for e in exc.errors
+        {"field": _field_name(e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors
     ]
     return _error(request, 422, errors)
+
+
+def _field_name(location) -> str:
+    """("body", "payload", "phone") → "phone"; ("query", "date") → "date"."""
+    parts = [str(p) for p in location]
+    if parts and parts[0] in ("body", "form", "file") and len(parts) > 2:
+        parts = parts[2:]
+    elif parts and parts[0] in ("body", "form", "file", "query", "path", "header", "cookie"):
+        parts = parts[1:]
+    return ".".join(parts)
 
 
 def _add_routers() -> None:

@@ -8,6 +8,7 @@ rather than hidden in signals, so the order and the set are visible in one place
 
 RESULT_HANDLERS: list[str] = [
     "fangkong.measures.schedule.on_result_recorded",
+    "fangkong.arrivals.services.on_result_recorded",
 ]
 
 # Where else a person may be looked after than where they live: each provider is called as

@@ -21,5 +21,5 @@ URL_CASES = {
 }
 
 API_CASES = {
-    "/api/v1/checkpoints/{code}/screenings": _code_kwargs,
+    "/checkpoints/{code}/screenings": _code_kwargs,
 }

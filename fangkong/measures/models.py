@@ -176,6 +176,9 @@ class Measure(ScopedModel):
             models.Index(fields=["region", "status"], name="measure_region_status"),
             models.Index(fields=["checkin_token_hash"], name="measure_checkin_token"),
             models.Index(fields=["status", "stage_ends_at"], name="measure_due"),
+            # Admissions and releases of a day (overview, reports) filter on these.
+            models.Index(fields=["started_at"], name="measure_started"),
+            models.Index(fields=["ended_at"], name="measure_ended"),
         ]
 
     def __str__(self) -> str:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Max, Min, OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from fangkong.core.actor import Actor
+from fangkong.core.errors import NotFound
+from fangkong.core.roles import Role
 from fangkong.regions.models import Level, Region
 
 from .access import measures_for, sites_for
 from .models import RUNNING, CheckIn, Measure, Placement, Room, SampleStatus, ScheduledTest, Site
-from .stats import county_overview, in_care
+from .stats import care_by_county
 
 
 def sites_with_occupancy(*, actor: Actor) -> QuerySet[Site]:
@@ -31,6 +33,14 @@ def sites_with_occupancy(*, actor: Actor) -> QuerySet[Site]:
     return sites_for(actor).select_related("region").annotate(beds_total=beds, beds_used=used)
 
 
+def site_with_occupancy_get(*, actor: Actor, pk: int) -> Site:
+    """One site in the actor's scope with its beds and occupancy, in one query."""
+    try:
+        return sites_with_occupancy(actor=actor).get(pk=pk)
+    except (Site.DoesNotExist, ValueError, TypeError):
+        raise NotFound(Site._meta.verbose_name) from None
+
+
 def occupancy_badge(site: Site) -> str:
     beds, used = site.beds_total or 0, site.beds_used or 0
     if beds and used * 100 >= beds * site.warning_percent:
@@ -38,26 +48,45 @@ def occupancy_badge(site: Site) -> str:
     return "green"
 
 
-def site_placements(*, actor: Actor, site: Site, today: dt.date | None = None) -> list[Placement]:
-    """Open placements at the site with the next test due and the last check-in: one query."""
-    today = today or timezone.localdate()
-    next_due = ScheduledTest.objects.filter(
-        measure=OuterRef("measure_id"), status=SampleStatus.PENDING
-    )
-    last_checkin = CheckIn.objects.filter(measure=OuterRef("measure_id")).order_by("-at")
-    rows = list(
+def site_placements(*, actor: Actor, site: Site) -> QuerySet[Placement]:
+    """Open placements at a site the actor sees, in room order (paginate, then decorate).
+
+    A placed person's measure carries the site's region, so the scope filter on the joined
+    measure costs nothing and keeps the list honest should a row ever disagree.
+    """
+    return (
         Placement.objects.filter(
-            site=site, ended_at__isnull=True, measure__in=measures_for(actor).values("pk")
+            site=site,
+            ended_at__isnull=True,
+            measure__region__code__startswith=actor.scope_prefix,
         )
         .select_related("room", "measure__person")
-        .annotate(
-            next_due=Subquery(next_due.order_by("due_date").values("due_date")[:1]),
-            last_checkin_at=Subquery(last_checkin.values("at")[:1]),
-            last_temperature=Subquery(last_checkin.values("temperature")[:1]),
-        )
-        .order_by("room__floor", "room__number", "bed")
+        .order_by("room__floor", "room__number", "bed", "pk")
     )
+
+
+def decorate_placements(rows: list[Placement], today: dt.date | None = None) -> list[Placement]:
+    """Next test due and last check-in for one page of placements: two grouped queries."""
+    today = today or timezone.localdate()
+    ids = [row.measure_id for row in rows]
+    next_due = dict(
+        ScheduledTest.objects.filter(measure_id__in=ids, status=SampleStatus.PENDING)
+        .values_list("measure_id")
+        .annotate(d=Min("due_date"))
+        .order_by()
+    )
+    latest = CheckIn.objects.filter(measure=OuterRef("measure_id")).order_by("-at")
+    last = {
+        c.measure_id: c
+        for c in CheckIn.objects.filter(
+            measure_id__in=ids, pk=Subquery(latest.values("pk")[:1])
+        ).only("measure_id", "at", "temperature")
+    }
     for row in rows:
+        row.next_due = next_due.get(row.measure_id)
+        checkin = last.get(row.measure_id)
+        row.last_checkin_at = checkin.at if checkin else None
+        row.last_temperature = checkin.temperature if checkin else None
         row.due_badge = (
             "red"
             if row.next_due and row.next_due < today
@@ -68,6 +97,24 @@ def site_placements(*, actor: Actor, site: Site, today: dt.date | None = None) -
     return rows
 
 
+def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """A local day as an aware range, so date filters use the timestamp indexes."""
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    return start, start + dt.timedelta(days=1)
+
+
+def _overdue_count(actor: Actor, today: dt.date) -> int:
+    overdue = ScheduledTest.objects.filter(
+        status=SampleStatus.PENDING,
+        due_date__lt=today,
+        measure__status__in=RUNNING,
+        measure__region__code__startswith=actor.scope_prefix,
+    )
+    if actor.role == Role.SITE_STAFF:
+        overdue = overdue.filter(measure__site__in=sites_for(actor).values("pk"))
+    return overdue.count()
+
+
 def overview(*, actor: Actor) -> dict:
     qs = measures_for(actor)
     counties = Region.objects.filter(
@@ -76,21 +123,19 @@ def overview(*, actor: Actor) -> dict:
     if actor.region.level > Level.COUNTY:
         counties = Region.objects.filter(code=actor.region.code[:6])
     today = timezone.localdate()
-    flags = qs.aggregate(
-        blocked=Count("pk", filter=Q(status="blocked")),
-        admitted_today=Count("pk", filter=Q(started_at__date=today)),
-        released_today=Count("pk", filter=Q(ended_at__date=today)),
-    )
-    overdue = ScheduledTest.objects.filter(
-        measure__in=qs.filter(status__in=RUNNING).values("pk"),
-        status=SampleStatus.PENDING,
-        due_date__lt=today,
-    ).count()
+    start, end = _day_bounds(today)
+    care, by_county = care_by_county(qs, counties=list(counties))
+    flags = {
+        "blocked": sum(row["blocked"] for row in by_county),
+        "admitted_today": qs.filter(started_at__gte=start, started_at__lt=end).count(),
+        "released_today": qs.filter(ended_at__gte=start, ended_at__lt=end).count(),
+        "overdue": _overdue_count(actor, today),
+    }
     return {
-        "care": in_care(qs),
-        "counties": county_overview(qs, counties=list(counties)),
+        "care": care,
+        "counties": by_county,
         "sites": list(sites_with_occupancy(actor=actor).order_by("region_id", "name")),
-        "flags": flags | {"overdue": overdue},
+        "flags": flags,
     }
 
 

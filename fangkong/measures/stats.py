@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Count, QuerySet
+from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone
 
 from fangkong.policies.models import MeasureType
@@ -89,7 +89,7 @@ def quarantine_section(*, at: dt.datetime) -> dict:
         "beds_used": sum(o["used"] for o in occupancy.values()),
         "sites_active": qs.model.site.field.related_model.objects.filter(status="active").count(),
         "admitted_today": flows(qs, since=today)["admitted"].get(today.isoformat(), 0),
-        "released_today": qs.filter(ended_at__date=today).count(),
+        "released_today": flows(qs, since=today)["released"].get(today.isoformat(), 0),
         "overdue_tests": _overdue_count(today),
     }
 
@@ -102,22 +102,31 @@ def _overdue_count(today: dt.date) -> int:
     ).count()
 
 
-def county_overview(qs: QuerySet[Measure], *, counties) -> list[dict]:
-    """In care per county × type, from one grouped query over the visible measures."""
-    rows = (
+def care_by_county(qs: QuerySet[Measure], *, counties) -> tuple[dict, list[dict]]:
+    """In care by type and category, and per county × type, from one grouped query.
+
+    Grouped by the first six digits of the responsible region (the county), so the result has
+    a few dozen rows however many villages and measures there are.
+    """
+    rows = list(
         qs.filter(status__in=RUNNING)
-        .values_list("region__code", "measure_type")
-        .annotate(n=Count("*"), blocked=Count("pk", filter=Q(status="blocked")))
+        .annotate(county=Substr("region_id", 1, 6))
+        .values_list("county", "measure_type", "category", "status")
+        .annotate(n=Count("*"))
         .order_by()
     )
+    care: dict[str, dict] = {}
+    for kind in MeasureType.values:
+        sub = [(c, n) for _county, t, c, _s, n in rows if t == kind]
+        care[kind] = {"total": sum(n for _, n in sub), "by_category": by_category(sub)}
     table = {
         c.code: {"county": c, "total": 0, "blocked": 0, **dict.fromkeys(MeasureType.values, 0)}
         for c in counties
     }
-    for code, kind, n, blocked in rows:
-        row = table.get(code[:6])
+    for county, kind, _category, status, n in rows:
+        row = table.get(county)
         if row is not None:
             row[kind] += n
             row["total"] += n
-            row["blocked"] += blocked
-    return list(table.values())
+            row["blocked"] += n if status == "blocked" else 0
+    return care, list(table.values())

@@ -18,20 +18,24 @@ from fangkong.core.errors import ValidationFailed
 from fangkong.core.roles import Perm
 from fangkong.labtests.services import nat_result_record
 
-from .access import measure_get, site_get, sites_for
+from .access import measure_get, sites_for
 from .checkins import checkin_link_issue, checkin_record, missed_checkins
 from .models import Status
 from .placements import placement_transfer
 from .release import measure_extend, measure_release_early
 from .schedule import overdue_by_place
 from .selectors import (
+    decorate_placements,
     measure_list,
     measure_timeline,
     occupancy_badge,
     overview,
     site_placements,
-    sites_with_occupancy,
+    site_with_occupancy_get,
 )  # fmt: skip
+
+# People per page on a site's resident list (cards on a phone; a full floor on a desk).
+SITE_PAGE_SIZE = 100
 
 
 @actor_required(Perm.MEASURES_VIEW)
@@ -59,17 +63,15 @@ def measure_list_page(request):
 
 @actor_required(Perm.MEASURES_VIEW)
 def site_page(request, pk: int):
-    site = site_get(actor=request.actor, pk=pk)
-    site = sites_with_occupancy(actor=request.actor).get(pk=site.pk)
-    placements = site_placements(actor=request.actor, site=site)
+    site = site_with_occupancy_get(actor=request.actor, pk=pk)
+    page = Paginator(site_placements(actor=request.actor, site=site), SITE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = decorate_placements(list(page.object_list))
     return render(
         request,
         "measures/site.html",
-        {
-            "site": site,
-            "badge": occupancy_badge(site),
-            "placements": placements,
-        },
+        {"site": site, "badge": occupancy_badge(site), "page": page, "placements": page},
     )
 
 

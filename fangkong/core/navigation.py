@@ -34,6 +34,7 @@ NAVIGATION: list[NavGroup] = [
             NavEntry(_("行政区划"), "regions:browse", Perm.REGIONS_VIEW),
         ),
     ),
+    NavGroup(_("排查"), (NavEntry(_("我的核查任务"), "screening:mine", Perm.SCREENING_VERIFY), NavEntry(_("核查进度"), "screening:progress", Perm.SCREENING_MANAGE), NavEntry(_("排查名单"), "screening:batches", Perm.SCREENING_VIEW), NavEntry(_("逾期清单"), "screening:overdue", Perm.SCREENING_VIEW))),  # noqa: E501
     NavGroup(
         _("管控"),
         (

@@ -119,9 +119,10 @@ def unit_update(
     Kind, region and parent stay as set up: moving a unit is setting up a new one.
     """
     actor.require(Perm.ORG_MANAGE)
+    # Only inner joins under FOR UPDATE: PostgreSQL refuses to lock the nullable parent side.
     unit = (
         CommandUnit.objects.select_for_update()
-        .select_related("region", "parent")
+        .select_related("region")
         .get_visible(actor, pk=unit_id)
     )
     errors: dict[str, list[str]] = {}

@@ -30,6 +30,8 @@ LATIN_FONT = "Times New Roman"
 BODY_PT = 16
 LINE_PT = 28
 TABLE_PT = 12
+# The issuer and the date share one line under the masthead (a long city name fits at 14 pt).
+MASTHEAD_LINE_PT = 14
 
 
 def _fonts(run, east_asian: str, size: float, *, bold=False, color: RGBColor | None = None):
@@ -91,7 +93,7 @@ def _page_number_footer(section) -> None:
 
 
 def _masthead(doc, c: BulletinContent) -> None:
-    _paragraph(doc, c.bulletin_name, font=TITLE_FONT, size=40, color=RED,
+    _paragraph(doc, c.bulletin_name, font=TITLE_FONT, size=40, color=RED, bold=True,
                align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, line=60)  # fmt: skip
     _paragraph(doc, f"第 {c.number} 期", size=BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER,
                indent=False, space_before=8)  # fmt: skip
@@ -100,8 +102,8 @@ def _masthead(doc, c: BulletinContent) -> None:
     section = doc.sections[0]
     width = section.page_width - section.left_margin - section.right_margin
     p.paragraph_format.tab_stops.add_tab_stop(width, alignment=2)  # right
-    _fonts(p.add_run(c.issuer), BODY_FONT, BODY_PT)
-    _fonts(p.add_run("\t" + cn_date(c.day)), BODY_FONT, BODY_PT)
+    _fonts(p.add_run(c.issuer), BODY_FONT, MASTHEAD_LINE_PT)
+    _fonts(p.add_run("\t" + cn_date(c.day)), BODY_FONT, MASTHEAD_LINE_PT)
     _red_rule(p)
 
 
@@ -140,7 +142,7 @@ def write_docx(c: BulletinContent) -> bytes:
     section.footer_distance = Mm(20)
     _page_number_footer(section)
     _masthead(doc, c)
-    _paragraph(doc, c.title, font=TITLE_FONT, size=22, align=WD_ALIGN_PARAGRAPH.CENTER,
+    _paragraph(doc, c.title, font=TITLE_FONT, size=22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
                indent=False, line=36, space_before=16)  # fmt: skip
     _paragraph(doc, "")
 

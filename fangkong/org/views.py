@@ -47,7 +47,12 @@ def unit_create(request):
     actor = request.actor
     parents = list(selectors.unit_parent_choices(actor=actor))
     regions = list(selectors.unit_region_choices(actor=actor))
-    initial = {"kind": request.GET.get("kind") or UnitKind.WORK_GROUP, "sort_order": 0}
+    initial = {
+        "kind": request.GET.get("kind") or UnitKind.WORK_GROUP,
+        "sort_order": 0,
+        # The actor's own HQ, the usual home of a new group.
+        "parent": parents[0].pk if parents else None,
+    }
     if request.GET.get("parent", "").isdigit():
         initial["parent"] = int(request.GET["parent"])
     form = UnitCreateForm(request.POST or None, initial=initial, parents=parents, regions=regions)

@@ -17,7 +17,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from itertools import chain
 from pathlib import Path
 
 from django.db import transaction
@@ -35,7 +35,8 @@ from fangkong.imports.readers import FileRefused, open_table
 from .matching import AddressMatcher, level_name
 from .merge import merge_stage
 from .models import ScreeningBatch
-from .rows import IGNORED_HEADERS, SYNONYMS, RowReader, staged_values
+from .parallel import staged_parts, worker_count
+from .rows import IGNORED_HEADERS, SYNONYMS, RowReader
 from .staging import Stage
 
 CHUNK_ROWS = 50_000
@@ -126,7 +127,8 @@ def _import(actor, path, filename, options, progress) -> ImportResult:
     stage = Stage()
     started = time.perf_counter()
     try:
-        stats = _stage_rows(stage, reader, matcher, chain(consumed, rows), progress)
+        workers = worker_count(path.stat().st_size)
+        stats = _stage_rows(stage, reader, matcher, chain(consumed, rows), progress, workers)
         staged_at = time.perf_counter()
         if stats["rows"] == 0:
             raise FileRefused(_("文件“%(name)s”只有表头，没有数据行") % {"name": filename})
@@ -136,6 +138,7 @@ def _import(actor, path, filename, options, progress) -> ImportResult:
             summary = merge_stage(stage=stage, batch=batch, actor=actor)
             summary.update(rows=stats["rows"], errors=stats["errors"])
             summary["timings"]["read_validate_stage"] = round(staged_at - started, 2)
+            summary["timings"]["workers"] = workers
             _finish_batch(batch, summary)
             audit_record(
                 actor=actor,
@@ -154,21 +157,27 @@ def _usable(header) -> bool:
     return "name" in fields and bool(fields & {"document_number", "phone"})
 
 
-def _stage_rows(stage, reader, matcher, rows, progress) -> dict:
+def _stage_rows(stage, reader, matcher, rows, progress, workers: int = 1) -> dict:
     data = (r for r in rows if r.number > reader.header.row.number and not is_blank(r.cells))
     count = 0
     errors: list[dict] = []
-    while chunk := list(islice(data, CHUNK_ROWS)):
-        staged = []
-        for source_row in chunk:
-            row = reader.read(source_row.number, source_row.cells)
-            errors.extend(row.errors)
-            staged.append(staged_values(row, matcher.match(row.address)))
-        stage.write(staged)
-        count += len(chunk)
-        if progress is not None:
-            progress(count)
+    buffer: list[tuple] = []
+    for staged, part_errors in staged_parts(reader, matcher, data, workers):
+        buffer.extend(staged)
+        errors.extend(part_errors)
+        if len(buffer) >= CHUNK_ROWS:
+            count += _flush(stage, buffer, progress, count)
+            buffer = []
+    if buffer:
+        count += _flush(stage, buffer, progress, count)
     return {"rows": count, "errors": errors}
+
+
+def _flush(stage, buffer, progress, count) -> int:
+    stage.write(buffer)
+    if progress is not None:
+        progress(count + len(buffer))
+    return len(buffer)
 
 
 def _create_batch(actor, options, filename, sha, header) -> ScreeningBatch:

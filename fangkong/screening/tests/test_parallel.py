@@ -1,0 +1,43 @@
+"""Big files are read by worker processes: the result must be the same as in one process."""
+
+import pytest
+
+from fangkong.screening import parallel
+from fangkong.screening.importer import result_json
+from fangkong.screening.models import ScreeningRecord
+
+from .conftest import HEADER, csv_bytes, row
+from .test_atomicity import _ids
+
+pytestmark = pytest.mark.django_db
+
+
+def _list(count):
+    ids = _ids(count)
+    rows = [
+        row(n, "张三", ids[n] if n % 50 else "bad", address="吉首市峒河街道峒河社区")
+        for n in range(count)
+    ]
+    rows[10] = rows[9]  # a repeat
+    return csv_bytes([HEADER, *rows])
+
+
+def _fields(batch):
+    records = ScreeningRecord.objects.filter(batch=batch).order_by("row_number")
+    return list(records.values_list("row_number", "document_index", "region_id", "invalid"))
+
+
+def test_parallel_reading_gives_the_same_batch(run_import, monkeypatch, settings):
+    data = _list(12_000)
+    single = run_import(data, allow_duplicate=True)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0)
+    settings.SCREENING_IMPORT_WORKERS = 2
+    double = run_import(data, allow_duplicate=True)
+    assert double.summary["timings"]["workers"] == 2
+    one, two = result_json(single), result_json(double)
+    same = ("rows", "valid", "invalid", "duplicates_in_file", "assigned", "errors")
+    assert {k: one[k] for k in same} == {k: two[k] for k in same}
+    # The second list names the same people: matched now, not created again.
+    assert one["created"] == two["matched"] == 11_759 and two["created"] == 0
+    assert _fields(single.batch) == _fields(double.batch)
+    assert one["invalid"] == 240 and one["duplicates_in_file"] == 1

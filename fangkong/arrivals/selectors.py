@@ -61,12 +61,17 @@ def overdue_by_village(*, actor: Actor, now: dt.datetime | None = None) -> list[
     """Per village: overdue arrival tests, other overdue tasks and missed monitoring days,
     with a total row per county. Two queries however many villages."""
     actor.require(Perm.ARRIVALS_VIEW)
+    return overdue_rollup(ArrivalObligation.objects.visible_to(actor), now=now)
+
+
+def overdue_rollup(obligations: QuerySet[ArrivalObligation], *, now: dt.datetime | None = None
+                   ) -> list[dict]:  # fmt: skip
+    """The roll-up of overdue_by_village over the given obligations (already scoped)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     rows: dict[str, dict] = defaultdict(lambda: {"tests": 0, "tasks": 0, "missed_days": 0})
     overdue = (
-        ArrivalObligation.objects.visible_to(actor)
-        .filter(status=ObligationStatus.OPEN, kind__in=DEADLINE_KINDS, due_at__lt=now)
+        obligations.filter(status=ObligationStatus.OPEN, kind__in=DEADLINE_KINDS, due_at__lt=now)
         .values("region_id")
         .annotate(
             tests=Count("pk", filter=Q(kind__in=("arrival_test", "sample_on_site"))),
@@ -77,8 +82,7 @@ def overdue_by_village(*, actor: Actor, now: dt.datetime | None = None) -> list[
     for row in overdue:
         rows[row["region_id"]].update(tests=row["tests"], tasks=row["tasks"])
     monitoring = (
-        ArrivalObligation.objects.visible_to(actor)
-        .filter(
+        obligations.filter(
             status=ObligationStatus.OPEN, kind="health_monitoring", due_at__lt=now, ends_at__gt=now
         )  # fmt: skip
         .values("pk", "region_id", "due_at", "ends_at")
@@ -93,13 +97,7 @@ def overdue_by_village(*, actor: Actor, now: dt.datetime | None = None) -> list[
     for code in sorted(rows):
         county = counties.setdefault(
             code[:6],
-            {
-                "code": code[:6],
-                "tests": 0,
-                "tasks": 0,
-                "missed_days": 0,
-                "villages": [],
-            },  # fmt: skip
+            {"code": code[:6], "tests": 0, "tasks": 0, "missed_days": 0, "villages": []},
         )
         values = rows[code]
         county["villages"].append({"code": code, **values})

@@ -255,3 +255,47 @@ def obligations_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
             .update(status=ArrivalStatus.CLOSED)
         )
     return {"monitoring_closed": closed, "arrivals_closed": settled}
+
+
+def arrivals_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """The periodic pass (`fangkong arrivals-sweep`, hourly): close monitoring that has run
+    its days and arrivals with nothing left open, then flag each county that has overdue
+    arrival tests, overdue tasks or missed monitoring days, once a day (an alert to the county
+    linking to its overdue list)."""
+    from .selectors import overdue_rollup
+
+    now = now or timezone.now()
+    counts = obligations_sweep(now=now)
+    rollup = overdue_rollup(ArrivalObligation.objects.all(), now=now)
+    counts.update(overdue_tests=0, overdue_tasks=0, missed_days=0, counties_flagged=0)
+    for county in rollup:
+        counts["overdue_tests"] += county["tests"]
+        counts["overdue_tasks"] += county["tasks"]
+        counts["missed_days"] += county["missed_days"]
+        if (county["tests"] or county["tasks"] or county["missed_days"]) and _flag_county(
+            county, now
+        ):
+            counts["counties_flagged"] += 1
+    return counts
+
+
+def _flag_county(county: dict, now: dt.datetime) -> bool:
+    """One overdue alert per county and day; False when today's was already sent."""
+    try:
+        from fangkong.notifications.models import Notification
+        from fangkong.notifications.services import notify
+    except ImportError:
+        return False
+    local = timezone.localtime(now)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    if Notification.objects.filter(
+        region_id=county["code"], kind="arrivals.overdue", created_at__gte=midnight
+    ).exists():
+        return False
+    notify(
+        region_code=county["code"], kind="arrivals.overdue", link="/arrivals/overdue/",
+        message=_("来返人员逾期：落地检 %(tests)d 人，其他事项 %(tasks)d 项，"
+                  "漏报健康监测 %(days)d 人天")
+        % {"tests": county["tests"], "tasks": county["tasks"], "days": county["missed_days"]},
+    )  # fmt: skip
+    return True

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -58,13 +59,17 @@ def main() -> int:
     import django
 
     django.setup()
+    _ensure_wrk()
     started = time.monotonic()
     token, destinations = prepare_world()
+    world_s = time.monotonic() - started
     load_people(args.people)
-    load_checks(args.checks)
+    people_s = time.monotonic() - started - world_s
+    load_checks(args.checks, people=args.people)
     print(
-        f"loaded {args.people:,} people and {args.checks:,} checks "
-        f"in {time.monotonic() - started:.0f} s",
+        f"loaded {args.people:,} people and {args.checks:,} checks in "
+        f"{time.monotonic() - started:.0f} s (world {world_s:.0f} s, people {people_s:.0f} s, "
+        f"checks {time.monotonic() - started - world_s - people_s:.0f} s)",
         flush=True,
     )
     work = Path(tempfile.mkdtemp(prefix="checkpoint-bench-"))
@@ -90,6 +95,15 @@ def main() -> int:
         path.unlink()
     work.rmdir()
     return 0 if verdict["errors"] == 0 and trivial["errors"] == 0 else 1
+
+
+def _ensure_wrk() -> None:
+    """wrk from Debian when it can be had; otherwise the bounded Python generator is used."""
+    if shutil.which("wrk"):
+        return
+    script = ROOT / "scripts" / "system-packages.sh"
+    if subprocess.call([str(script), "wrk"], cwd=ROOT) != 0 or not shutil.which("wrk"):
+        print("wrk is not installed: using the Python load generator", flush=True)
 
 
 def _free_port() -> int:

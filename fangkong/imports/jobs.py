@@ -48,6 +48,7 @@ def job_create(
         size=Path(path).stat().st_size,
         path=str(stored),
         options=options,
+        rows_expected=options.get("expected_rows") or None,
         region=actor.region,
         created_by=actor.user,
         role=actor.role,

@@ -14,7 +14,7 @@ from fangkong.core.roles import Perm
 from .models import Arrival, ArrivalObligation, ObligationStatus
 
 DEADLINE_KINDS = ("arrival_test", "sample_on_site", "village_verification", "fever_clinic",
-                  "hospital_transfer", "centralised_quarantine")  # fmt: skip
+                  "hospital_transfer", "centralised_quarantine", "await_site")  # fmt: skip
 
 
 def arrival_list(*, actor: Actor, status: str = "") -> QuerySet[Arrival]:

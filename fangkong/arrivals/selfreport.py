@@ -20,6 +20,7 @@ from fangkong.core import crypto
 from fangkong.core.errors import ValidationFailed
 from fangkong.riskareas.selectors import level_on
 
+from .followup import transfer_arrange
 from .models import Arrival, ArrivalSource, ArrivalStatus, ReportAttempt, TravelMode
 from .rules import arrival_rules_at
 from .services import arrival_open, arrival_revise
@@ -111,12 +112,16 @@ def self_report_submit(*, data: dict, county_code: str, ip: str | None) -> Repor
         if existing is not None:
             existing.region_id = given.destination
             arrival = arrival_revise(arrival=existing, facts=facts, decision=decision, **details)
-            return Report(arrival, decision, revised=True)
-        arrival = arrival_open(
-            person_id=person_id, region_id=given.destination, source=ArrivalSource.SELF_REPORT,
-            facts=facts, decision=decision, **details,
-        )  # fmt: skip
-    return Report(arrival, decision, revised=False)
+        else:
+            arrival = arrival_open(
+                person_id=person_id, region_id=given.destination,
+                source=ArrivalSource.SELF_REPORT, facts=facts, decision=decision, **details,
+            )  # fmt: skip
+        if decision.verdict == "transfer":
+            transfer_arrange(arrival_id=arrival.pk, person_id=person_id,
+                             region_id=given.destination, source="arrival",
+                             ref=f"arrival:{arrival.pk}")  # fmt: skip
+    return Report(arrival, decision, revised=existing is not None)
 
 
 class _SelfReporter:

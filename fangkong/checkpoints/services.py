@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.arrivals.followup import transfer_arrange
 from fangkong.arrivals.rules import arrival_rules_at
 from fangkong.arrivals.services import alert_hq, arrival_values
 from fangkong.core.actor import Actor
@@ -141,6 +142,9 @@ def checkpoint_check(*, actor: Actor, code: str, given: CheckInput) -> CheckOutc
         record_id, arrival_id = insert_check_with_arrival(record, arrival, obligations)
     if decision.alert_hq:
         alert_hq(arrival_id=arrival_id, region_id=given.destination, decision=decision)
+    if decision.verdict == Verdict.TRANSFER:
+        transfer_arrange(arrival_id=arrival_id, person_id=person_id, region_id=given.destination,
+                         source="checkpoint", ref=f"check:{record_id}", actor=actor)  # fmt: skip
     return CheckOutcome(record_id, decision, person_id, arrival_id)
 
 

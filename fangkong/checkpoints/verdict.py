@@ -46,6 +46,8 @@ class ObligationKind(models.TextChoices):
     VILLAGE_VERIFICATION = "village_verification", gettext_lazy("推送村（社区）核查")
     ARRIVAL_TEST = "arrival_test", gettext_lazy("24小时内落地检")
     HEALTH_MONITORING = "health_monitoring", gettext_lazy("14天健康监测")
+    # Opened after the verdict when no quarantine site of the county has a free bed.
+    AWAIT_SITE = "await_site", gettext_lazy("待安排隔离点")
 
 
 @dataclass(frozen=True)

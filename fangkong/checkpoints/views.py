@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fangkong.core.categories import HealthCode
 from fangkong.core.decorators import actor_required
@@ -12,6 +14,8 @@ from fangkong.core.identity import DocumentType
 from fangkong.core.roles import Perm
 
 from .checks import clean_check
+from .forms import CheckpointForm
+from .registry import checkpoint_create, checkpoint_update
 from .selectors import (
     TALLY_FIELDS,
     checkpoint_get,
@@ -38,7 +42,67 @@ def checkpoints(request):
     tallies = tallies_by_checkpoint(actor=actor, start=start, end=end)
     for row in rows:
         row.tally = tallies.get(row.pk, {})
-    return render(request, "checkpoints/list.html", {"checkpoints": rows})
+    return render(request, "checkpoints/list.html", {
+        "checkpoints": rows, "can_manage": actor.can(Perm.CHECKPOINTS_MANAGE),
+    })  # fmt: skip
+
+
+def _saved(request, form: CheckpointForm, save) -> bool:
+    """Run the service on a valid form; its errors go back onto the form's fields."""
+    if not form.is_valid():
+        return False
+    try:
+        save(form.cleaned_data)
+    except ValidationFailed as exc:
+        for field, errors in exc.errors.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+        return False
+    return True
+
+
+@actor_required(Perm.CHECKPOINTS_MANAGE)
+def create(request):
+    actor = request.actor
+    form = CheckpointForm(request.POST or None, scope=actor.scope_prefix,
+                          initial={"status": "active", "samples_on_site": True})  # fmt: skip
+    if request.method == "POST" and _saved(
+        request, form, lambda data: checkpoint_create(actor=actor, data=data)
+    ):
+        messages.success(request, _("已新设服务点“%(name)s”") % {"name": form.cleaned_data["name"]})
+        return redirect("checkpoints:list")
+    status = 422 if request.method == "POST" else 200
+    return render(request, "checkpoints/form.html", {"form": form, "checkpoint": None},
+                  status=status)  # fmt: skip
+
+
+@actor_required(Perm.CHECKPOINTS_MANAGE)
+def edit(request, code: str):
+    actor = request.actor
+    checkpoint = checkpoint_get(actor=actor, code=code)
+    initial = {
+        f: getattr(checkpoint, f)
+        for f in (
+            "name",
+            "type",
+            "address",
+            "leads_to",
+            "status",
+            "staff_on_duty",
+            "samples_on_site",
+        )
+    }
+    initial["region"] = checkpoint.region_id
+    form = CheckpointForm(request.POST or None, scope=actor.scope_prefix, editing=True,
+                          initial=initial)  # fmt: skip
+    if request.method == "POST" and _saved(
+        request, form, lambda data: checkpoint_update(actor=actor, code=code, data=data)
+    ):
+        messages.success(request, _("已保存“%(name)s”") % {"name": form.cleaned_data["name"]})
+        return redirect("checkpoints:list")
+    status = 422 if request.method == "POST" else 200
+    return render(request, "checkpoints/form.html", {"form": form, "checkpoint": checkpoint},
+                  status=status)  # fmt: skip
 
 
 def _form_values(post) -> dict:

@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -42,8 +42,7 @@ def batches(request):
     actor = request.actor
     form = UploadForm()
     if request.method == "POST":
-        if not actor.can(Perm.SCREENING_IMPORT):
-            raise Http404
+        actor.require(Perm.SCREENING_IMPORT)
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             job = _start_job(request, form.cleaned_data)

@@ -217,3 +217,12 @@ def test_error_sheet_can_be_corrected_and_imported_again(client, world, batch, r
     rows[1][2] = ID_C
     corrected = run_import(csv_bytes([[c or "" for c in r] for r in rows]))
     assert corrected.stored and corrected.batch.invalid == 0
+
+
+def test_grid_worker_may_not_upload(client, world):
+    upload = io.BytesIO(csv_bytes([HEADER, row(1, "张三", ID_C, address=HOME)]))
+    upload.name = "名单.csv"
+    response = login(client, world, "grid_worker").post(
+        reverse("screening:batches"), {"file": upload, "category": "risk_area"}
+    )
+    assert response.status_code == 403 and not ImportJob.objects.exists()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,7 @@ from .models import RegionFigure, SnapshotRun
 from .snapshot import is_stale
 
 TREND_DAYS = 30
+SUMMARY_CACHE_SECONDS = 600
 TREND_KEYS = (
     "screening.received",
     "screening.checked",
@@ -101,16 +103,9 @@ def _completeness(actor: Actor, region: Region, day: dt.date) -> dict | None:
             "units": [{"unit": r["unit"].name, "status": r["status"]} for r in units]}  # fmt: skip
 
 
-def dashboard_data(*, actor: Actor, region_code: str | None = None, now=None) -> dict:
-    now = now or timezone.now()
-    region = dashboard_region(actor=actor, code=region_code)
-    today = timezone.localdate(now)
+def _summary(actor: Actor, region: Region, today: dt.date) -> dict:
+    """Today's figures, the trends and the children's rows of a region: two queries."""
     first = today - dt.timedelta(days=TREND_DAYS - 1)
-    run = (
-        SnapshotRun.objects.filter(city_code=region.code[:4], day=today)
-        .values_list("computed_at", flat=True)
-        .first()
-    )
     series: dict[str, dict[dt.date, float]] = defaultdict(dict)
     for day, key, value in (
         RegionFigure.objects.visible_to(actor)
@@ -131,10 +126,6 @@ def dashboard_data(*, actor: Actor, region_code: str | None = None, now=None) ->
         )
     days = [first + dt.timedelta(days=i) for i in range(TREND_DAYS)]
     return {
-        "region": {"code": region.code, "name": region.name, "level": region.level},
-        "day": today.isoformat(),
-        "updated_at": run.isoformat() if run else None,
-        "stale": is_stale(run, now=now),
         "figures": figures,
         "quarantine_by_category": [
             {"category": c, "label": _(label), "value": figures.get(f"measures.centralised.{c}", 0)}
@@ -145,6 +136,31 @@ def dashboard_data(*, actor: Actor, region_code: str | None = None, now=None) ->
             "days": [d.isoformat() for d in days],
             "series": {k: [series.get(k, {}).get(d, 0) for d in days] for k in TREND_KEYS},
         },
+    }
+
+
+def dashboard_data(*, actor: Actor, region_code: str | None = None, now=None) -> dict:
+    """The whole dashboard. The summary part is cached per region and refresh: the key holds
+    the region's code (the scope) and the time of the refresh, so a refresh replaces it."""
+    now = now or timezone.now()
+    region = dashboard_region(actor=actor, code=region_code)
+    today = timezone.localdate(now)
+    run = (
+        SnapshotRun.objects.filter(city_code=region.code[:4], day=today)
+        .values_list("computed_at", flat=True)
+        .first()
+    )
+    key = f"dashboards:summary:{region.code}:{today}:{run.timestamp() if run else 0}"
+    summary = cache.get(key)
+    if summary is None:
+        summary = _summary(actor, region, today)
+        cache.set(key, summary, timeout=SUMMARY_CACHE_SECONDS)
+    return {
+        "region": {"code": region.code, "name": region.name, "level": region.level},
+        "day": today.isoformat(),
+        "updated_at": run.isoformat() if run else None,
+        "stale": is_stale(run, now=now),
+        **summary,
         "completeness": _completeness(actor, region, today),
         "risk_areas": _risk_areas(now),
     }

@@ -33,3 +33,12 @@ def samples(world, frozen):
                 result="negative"),
     ])  # fmt: skip
     snapshot_refresh(days=2)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -19,9 +19,6 @@ class UnitKind(models.TextChoices):
 
 
 class CommandUnit(ScopedModel):
-    # The code is the region's primary key: filtering on it needs no join.
-    scope_field = "region__code"
-
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="+"
     )

@@ -118,6 +118,11 @@ class ScreeningBatch(ScopedModel):
 
 
 class ScreeningRecord(ScopedModel):
+    """One row of a list. Only the batch reference is a database constraint: person, region,
+    merged_into and the user references are written by the import's merge (from rows it has
+    just joined) and by services, and every constraint costs the bulk insert one deferred
+    trigger per row (see docs/decisions/0030)."""
+
     # Indexed by the (batch, row_number) unique constraint; no separate index.
     batch = models.ForeignKey(
         ScreeningBatch, on_delete=models.CASCADE, related_name="records", db_index=False
@@ -134,6 +139,7 @@ class ScreeningRecord(ScopedModel):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     name = models.CharField(_("姓名"), max_length=60, blank=True)
     document_type = models.CharField(_("证件类型"), max_length=32, blank=True)
@@ -153,6 +159,7 @@ class ScreeningRecord(ScopedModel):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     assigned_level = models.PositiveSmallIntegerField(_("分派层级"), default=0)
     status = models.CharField(
@@ -163,9 +170,7 @@ class ScreeningRecord(ScopedModel):
     place = models.CharField(_("管控地点"), max_length=200, blank=True)
     destination = models.CharField(_("去向"), max_length=200, blank=True)
     note = models.CharField(_("备注"), max_length=300, blank=True)
-    # The four clears, each with who and when. References to users and to the escalation
-    # region are written only by services with objects that exist; they carry no database
-    # constraint, which spares the bulk insert one deferred trigger per row and column.
+    # The four clears, each with who and when.
     count_clear = models.BooleanField(_("人数清"), default=False)
     count_clear_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -220,6 +225,7 @@ class ScreeningRecord(ScopedModel):
         on_delete=models.SET_NULL,
         related_name="merged",
         db_index=False,
+        db_constraint=False,
     )
     merge_kind = models.CharField(_("合并"), max_length=8, choices=MergeKind.choices, blank=True)
     deadline = models.DateTimeField(_("反馈截止"))

@@ -77,3 +77,12 @@ def test_api_is_scoped_for_a_county_user(client, world, period, units):
 def test_api_rejects_a_bad_date(client, world, period):
     client.force_login(world.user("comprehensive"))
     assert client.get("/api/v1/reports/completeness?date=2022-13-01").status_code == 422
+
+
+def test_stats_section_counts_today(actor_of, period, units):
+    from fangkong.reports.stats import reports_section
+
+    _file(actor_of, period, units, "county_operator", D2, at(D2, 9), zero=True)
+    section = reports_section(at=at(D2, 20))
+    assert section["expected"] == period.units.count()
+    assert (section["zero"], section["missing"]) == (1, period.units.count() - 1)

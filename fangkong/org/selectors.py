@@ -191,15 +191,14 @@ def duty_candidates(*, actor: Actor, unit: CommandUnit) -> list[DutyCandidate]:
     """Who may be offered as leader or officer of a unit's shift: holders of a role in the
     unit's region or one level below it (a county HQ draws on county and township staff).
 
-    The unit is in the actor's region, so its subtree is too. The service accepts anyone with
-    a role in the subtree; the list stays short by leaving out the levels further down.
+    The service accepts anyone with a role in the subtree; the list stays short by leaving out
+    the levels further down.
     """
     region = unit.region
     deepest = min(region.level + 1, Level.VILLAGE)
     assignments = (
-        RoleAssignment.objects.filter(
-            active=True, region__code__startswith=region.code, region__level__lte=deepest
-        )
+        RoleAssignment.objects.visible_to(actor)
+        .filter(active=True, region__code__startswith=region.code, region__level__lte=deepest)
         .exclude(role__in=[Role.AUDITOR, Role.SYSADMIN])
         .select_related("user", "region")
         .order_by("region_id", "role", "user__username")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import os
 import statistics
@@ -33,6 +34,12 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--skip-xlsx", action="store_true")
+    parser.add_argument(
+        "--files",
+        type=Path,
+        default=None,
+        help="reuse list.csv, list.xlsx and ref.csv from an earlier run",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print("screening_import: needs PostgreSQL; run under scripts/with-postgres.sh")
@@ -44,17 +51,26 @@ def main() -> int:
 
     _migrate(call_command)
     if not _regions_loaded():
-        call_command("regions-load", verbosity=0, as_json=True, stdout=open(os.devnull, "w"))
+        call_command("regions-load", verbosity=0, as_json=True, stdout=io.StringIO())
     work = Path(tempfile.mkdtemp(prefix="screening-bench-"))
-    files = _generate(work, args.rows, with_xlsx=not args.skip_xlsx)
-    results = {"rows": args.rows}
+    if args.files:
+        files = {
+            "csv": args.files / "list.csv",
+            "xlsx": args.files / "list.xlsx",
+            "reference": args.files / "ref.csv",
+        }
+        with open(files["reference"], "rb") as handle:
+            files["reference_rows"] = sum(1 for _ in handle)
+    else:
+        files = _generate(work, args.rows, with_xlsx=not args.skip_xlsx)
+    results = {"rows": args.rows, "load": os.getloadavg()}
     results["copy"] = _raw_copy(files["reference"], files["reference_rows"])
     _reset()
-    results["csv"] = _child_import(files["csv"])
+    results["csv"] = _child_import(files["csv"], work)
     results["pages"] = _page_timings()
     _reset()
     if not args.skip_xlsx:
-        results["xlsx"] = _child_import(files["xlsx"])
+        results["xlsx"] = _child_import(files["xlsx"], work)
         _reset()
     results["visible"] = _visible_after_upload(work)
     _report(results)
@@ -269,7 +285,10 @@ def _visible_after_upload(work: Path) -> dict:
 
 def _report(results: dict) -> None:
     copy = results["copy"]
-    print(f"\nscreening import, {results['rows']:,} rows (PostgreSQL)")
+    print(
+        f"\nscreening import, {results['rows']:,} rows (PostgreSQL); load average at start "
+        f"{results['load'][0]:.1f}, at end {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
     print(
         f"  raw COPY reference   {copy['rate']:>10,.0f} rows/s  ({copy['rows']:,} rows, "
         f"{copy['seconds']:.1f} s)"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_periods
 
 app_name = "reports"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.report_detail, name="detail"),
     path("<int:pk>/return/", views.report_return, name="return"),
     path("board/", views.board, name="board"),
+    path("periods/", views_periods.periods, name="periods"),
     path("bulletins/", views.bulletins, name="bulletins"),
     path("bulletins/<int:pk>/download/", views.bulletin_download, name="bulletin_download"),
 ]

@@ -103,3 +103,23 @@ def test_bulletin_compiled_from_the_page(client, world, county_report, settings,
     assert "下载" in page
     client.force_login(world.user("outsider"))
     assert client.post(reverse("reports:bulletins"), {"date": DAY_S}).status_code == 403
+
+
+def test_the_comprehensive_group_sets_up_a_period(client, world):
+    from fangkong.reports.models import ReportingPeriod
+
+    client.force_login(world.user("comprehensive"))
+    page = client.get(reverse("reports:periods")).content.decode()
+    assert "设立报告周期" in page and "社区防控组" in page
+    from fangkong.org.models import CommandUnit
+
+    units = list(CommandUnit.objects.filter(parent=world.hq, reports_daily=True)
+                 .values_list("pk", flat=True))  # fmt: skip
+    response = client.post(reverse("reports:periods"), {
+        "name": "“两节”特护期", "starts_on": "2022-01-10", "ends_on": "2022-03-15",
+        "cutoff": "16:00", "units": units})  # fmt: skip
+    assert response.status_code == 302
+    period = ReportingPeriod.objects.get(name="“两节”特护期")
+    assert period.units.count() == len(units) and period.region_id == world.city.code
+    client.force_login(world.user("county_operator"))
+    assert client.post(reverse("reports:periods"), {"name": "x"}).status_code == 403

@@ -51,6 +51,10 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--profile", type=int, default=0, metavar="SECONDS",
+        help="instead of measuring, drive one cProfile'd worker for SECONDS and print its profile",
+    )  # fmt: skip
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         script = ROOT / "scripts" / "with-postgres.sh"
@@ -75,6 +79,10 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="checkpoint-bench-"))
     bodies = work / "bodies.jsonl"
     mix = request_bodies(bodies, people=args.people, destinations=destinations, count=20_000)
+    if args.profile:
+        _profile(args, token, bodies)
+        return 0
+    load_before = os.getloadavg()
     port = _free_port()
     server = _start_server(port, args.workers)
     try:
@@ -90,7 +98,7 @@ def main() -> int:
         trivial = run_load(f"{base}/healthz", bodies=None, **load)
     finally:
         _stop(server)
-    _report(verdict, trivial, mix, args)
+    _report(verdict, trivial, mix, args, load_before, os.getloadavg())
     for path in work.iterdir():
         path.unlink()
     work.rmdir()
@@ -112,7 +120,32 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start_server(port: int, workers: int) -> subprocess.Popen:
+def _profile(args, token: str, bodies: Path) -> None:
+    """One worker under cProfile (benchmarks/lib/profiled_wsgi.py), driven with few
+    connections; prints where the worker's time goes per request."""
+    import pstats
+
+    out = bodies.parent / "worker.prof"
+    port = _free_port()
+    server = _start_server(
+        port, 1, app="lib.profiled_wsgi:application", extra_env={"BENCH_PROFILE_OUT": str(out)}
+    )
+    try:
+        _wait_ready(port)
+        url = f"http://127.0.0.1:{port}/api/v1/checkpoints/{CHECKPOINT_CODE}/screenings"
+        run_load(url, seconds=3, connections=2, token=token, bodies=bodies)
+        result = run_load(url, seconds=args.profile, connections=2, token=token, bodies=bodies)
+    finally:
+        _stop(server)
+    print(f"profiled worker: {result['requests']} requests (+ warm-up), {result['rps']:.0f}/s")
+    stats = pstats.Stats(str(out))
+    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats("tottime").print_stats(30)
+
+
+def _start_server(
+    port: int, workers: int, app: str = "config.wsgi", extra_env: dict | None = None
+) -> subprocess.Popen:
     env = {
         **os.environ,
         "FANGKONG_ENV": "production",
@@ -120,10 +153,12 @@ def _start_server(port: int, workers: int) -> subprocess.Popen:
         "FANGKONG_SSL_REDIRECT": "0",
         "FANGKONG_CONN_MAX_AGE": "600",
         "FANGKONG_LOG_LEVEL": "ERROR",
+        **(extra_env or {}),
     }
     gunicorn = Path(sys.executable).parent / "gunicorn"
     command = [
-        str(gunicorn), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+        str(gunicorn), app, "--pythonpath", str(ROOT / "benchmarks"),
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
         "--worker-class", "sync", "--backlog", "2048", "--log-level", "error",
     ]  # fmt: skip
     return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
@@ -154,12 +189,15 @@ def _stop(server: subprocess.Popen) -> None:
             server.wait()
 
 
-def _report(verdict: dict, trivial: dict, mix: dict, args) -> None:
+def _report(verdict: dict, trivial: dict, mix: dict, args, before, after) -> None:
     ratio = verdict["rps"] / trivial["rps"] if trivial["rps"] else 0.0
     print(
         f"\ncheckpoint load: {args.workers} gunicorn sync workers, {args.connections} "
-        f"connections, {args.seconds} s each, generator {verdict['generator']}"
+        f"connections, {args.seconds} s each, generator {verdict['generator']}; "
+        f"{args.people:,} people, {args.checks:,} past checks"
     )
+    b, a = (" ".join(f"{x:.2f}" for x in avg) for avg in (before, after))
+    print(f"load average (1, 5, 15 min) before: {b}; after: {a}")
     print(f"request mix: {json.dumps(mix, ensure_ascii=False)}")
     print(f"{'endpoint':<28}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>10}")
     for label, r in (("POST verdict", verdict), ("GET /healthz (trivial)", trivial)):
@@ -169,7 +207,8 @@ def _report(verdict: dict, trivial: dict, mix: dict, args) -> None:
     print(f"ratio verdict / trivial: {ratio:.2f}")
     ok = verdict["errors"] == 0 and verdict["p99_ms"] < 50 and ratio >= 0.5
     print(f"targets (no errors, p99 < 50 ms, ratio >= 0.5): {'met' if ok else 'NOT met'}")
-    print(json.dumps({"verdict": verdict, "trivial": trivial, "ratio": round(ratio, 3)}))
+    print(json.dumps({"verdict": verdict, "trivial": trivial, "ratio": round(ratio, 3),
+                      "loadavg_before": before, "loadavg_after": after}))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Body, Router, Schema
 from ninja.security import HttpBearer
 
@@ -138,9 +139,12 @@ def record_screening(request, code: str, payload: dict = _BODY):
     given = clean_check(payload)
     outcome = checkpoint_check(actor=actor, code=code, given=given)
     decision = outcome.decision
-    return {
+    # Serialised here rather than validated against VerdictOut again: this is the hot path,
+    # and the shape is fixed by the code above (VerdictOut still documents it).
+    body = {
         "verdict": decision.verdict,
         "reasons": [{"code": r.code, "message": r.message} for r in decision.reasons],
         "obligations": [o.as_dict() for o in decision.obligations],
         "record_id": outcome.record_id,
     }
+    return HttpResponse(json.dumps(body, ensure_ascii=False), content_type="application/json")

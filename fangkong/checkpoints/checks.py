@@ -4,12 +4,15 @@ reported at once under its API name, in words that say what to change."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from phonenumbers import NumberParseException
 
 from fangkong.arrivals.places import home_code, known_code
 from fangkong.core.errors import ValidationFailed
@@ -25,6 +28,30 @@ CLOCK_SKEW = dt.timedelta(minutes=10)
 HEALTH_CODES = ("green", "yellow", "red")
 NAT_RESULTS = ("negative", "positive")
 MAX_ITINERARY = 30
+
+
+_PLAIN_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+@lru_cache(maxsize=65536)
+def _segment_exists(first7: str) -> bool:
+    """Whether a mobile number segment (号段) exists: the numbering plan decides validity by
+    the first seven digits, so the answer for one number holds for its whole segment."""
+    try:
+        normalize_mobile(first7 + "0000")
+    except (InvalidIdentifier, NumberParseException):
+        return False
+    return True
+
+
+def _mobile(raw) -> str:
+    """normalize_mobile, with the plain 11-digit form (what phones and scanners send) checked
+    against a per-segment cache instead of parsing every number again."""
+    if isinstance(raw, str) and _PLAIN_MOBILE.match(raw):
+        if _segment_exists(raw[:7]):
+            return raw
+        raise InvalidIdentifier(_("手机号号段不存在：%(value)s") % {"value": raw})
+    return normalize_mobile(raw)
 
 
 @dataclass(frozen=True)
@@ -90,7 +117,7 @@ def clean_check(
     phone = ""
     if data.get("phone"):
         try:
-            phone = normalize_mobile(data.get("phone"))
+            phone = _mobile(data.get("phone"))
         except InvalidIdentifier as exc:
             errors["phone"] = [str(exc)]
     health_code = data.get("health_code")

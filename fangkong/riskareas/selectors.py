@@ -35,7 +35,8 @@ class _Entry:
 
 
 _lock = threading.Lock()
-_snapshot: tuple[float, tuple[_Entry, ...]] | None = None
+# (loaded at, every entry, the entries by the county they lie in)
+_snapshot: tuple[float, tuple[_Entry, ...], dict[str, tuple[_Entry, ...]]] | None = None
 
 
 def invalidate_snapshot() -> None:
@@ -44,15 +45,32 @@ def invalidate_snapshot() -> None:
         _snapshot = None
 
 
-def _entries() -> tuple[_Entry, ...]:
+def _load() -> tuple[float, tuple[_Entry, ...], dict[str, tuple[_Entry, ...]]]:
     global _snapshot
     current = _snapshot
     if current is not None and time.monotonic() - current[0] < SNAPSHOT_TTL:
-        return current[1]
+        return current
     rows = RiskArea.objects.values_list("code", "level", "effective_from", "lifted_at")
     entries = tuple(_Entry(code, LEVEL_RANK[level], s, e) for code, level, s, e in rows)
+    grouped: dict[str, list[_Entry]] = {}
+    for entry in entries:
+        grouped.setdefault(entry.code[:6], []).append(entry)
+    loaded = (time.monotonic(), entries, {k: tuple(v) for k, v in grouped.items()})
     with _lock:
-        _snapshot = (time.monotonic(), entries)
+        _snapshot = loaded
+    return loaded
+
+
+def _entries() -> tuple[_Entry, ...]:
+    return _load()[1]
+
+
+def _entries_for(scope: str) -> tuple[_Entry, ...]:
+    """The entries that may concern a scope: those of its county straight from the index (areas
+    are recorded at county level or below); a city or province scope scans them all."""
+    _, entries, by_county = _load()
+    if len(scope) == 6:
+        return by_county.get(scope, ())
     return entries
 
 
@@ -79,7 +97,7 @@ def level_on(region, at: dt.datetime | dt.date) -> str | None:
         return None
     first, last = _bounds(at)
     best = 0
-    for entry in _entries():
+    for entry in _entries_for(scope):
         if entry.rank <= best or not overlaps(entry.code, scope):
             continue
         if entry.starts <= last and (entry.ends is None or entry.ends > first):

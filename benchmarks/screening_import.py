@@ -220,8 +220,9 @@ def _reset() -> None:
             "TRUNCATE screening_personsource, screening_outgoingrepush, screening_screeningrecord,"
             " screening_screeningbatch RESTART IDENTITY CASCADE"
         )
-        cursor.execute("DELETE FROM people_person")
-        cursor.execute("VACUUM ANALYZE people_person")
+        # The benchmark database holds nothing else: TRUNCATE … CASCADE empties the tables
+        # that point at people too, far faster than deleting a million rows.
+        cursor.execute("TRUNCATE people_person RESTART IDENTITY CASCADE")
 
 
 def _page_timings() -> dict:

@@ -105,6 +105,10 @@ def build(world):
                     planned_end_at=end,
                     site=site,
                     status="active" if i % 10 else "completed",
+                    # Day 1 is recorded negative below; day 4 is the next one due.
+                    next_test_due=timezone.localdate(start) + dt.timedelta(days=3)
+                    if i % 10
+                    else None,
                 )
             )
         Room.objects.bulk_create(rooms.values())

@@ -138,6 +138,9 @@ class Measure(ScopedModel):
     planned_end_at = models.DateTimeField(_("计划解除时间"))
     ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     blocked_reason = models.CharField(_("不能解除原因"), max_length=300, blank=True)
+    # The earliest pending scheduled test, kept by the services (schedule.next_test_due_sync)
+    # so lists and counts of overdue people need no join to the tests.
+    next_test_due = models.DateField(_("下次应检日期"), null=True, blank=True)
     site = models.ForeignKey(
         Site,
         verbose_name=_("隔离点"),
@@ -179,6 +182,11 @@ class Measure(ScopedModel):
             # Admissions and releases of a day (overview, reports) filter on these.
             models.Index(fields=["started_at"], name="measure_started"),
             models.Index(fields=["ended_at"], name="measure_ended"),
+            # Covers the overview's grouped count (in care by county, type, category, overdue).
+            models.Index(
+                fields=["status", "region", "measure_type", "category", "next_test_due"],
+                name="measure_care",
+            ),
         ]
 
     def __str__(self) -> str:

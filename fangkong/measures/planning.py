@@ -18,6 +18,7 @@ from fangkong.policies.models import MeasureType
 from fangkong.policies.rules import PolicySet, StagePlan, policy_in_force
 
 from .models import RUNNING, Measure, MeasureStage, ScheduledTest, Site, Source, StageStatus
+from .schedule import next_test_due_sync
 
 
 def test_due_date(stage_start: dt.datetime, day_number: int) -> dt.date:
@@ -136,6 +137,7 @@ def measure_start(
     except IntegrityError:
         raise ValidationFailed({"person": [_("该人员已有正在执行的管控措施")]}) from None
     build_stages(measure, plans, started_at)
+    next_test_due_sync(measure)
     if first.type == MeasureType.CENTRALISED:
         from .placements import place
 
@@ -212,6 +214,7 @@ def measure_replan(*, actor: Actor, measure_id: int, reason: str) -> Measure:
     measure.save(
         update_fields=["measure_type", "stage_ends_at", "planned_end_at", "policy_version"]
     )
+    next_test_due_sync(measure)
     audit_record(
         actor=actor,
         action="measures.measure.replanned",

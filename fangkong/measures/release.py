@@ -31,6 +31,7 @@ from .models import (
 )
 from .placements import leave
 from .planning import test_due_date
+from .schedule import next_test_due_sync
 
 
 def system_actor() -> Actor:
@@ -64,6 +65,12 @@ def _shift_later_stages(measure: Measure, after_order: int, delta: dt.timedelta)
 
 def measure_evaluate(*, measure: Measure, at: dt.datetime) -> Measure:
     """Close every stage whose time is up: step on, complete, or block with the reason."""
+    _evaluate(measure, at)
+    next_test_due_sync(measure)
+    return measure
+
+
+def _evaluate(measure: Measure, at: dt.datetime) -> Measure:
     while measure.status in RUNNING and measure.stage_ends_at <= at:
         stage = measure.stages.get(order=measure.stage_order)
         missing = missing_tests(stage)
@@ -153,6 +160,7 @@ def measure_to_hospital(*, measure: Measure, at: dt.datetime, reason: str) -> No
     _finish(measure, Status.HOSPITAL, at)
     measure.blocked_reason = reason[:300]
     measure.save(update_fields=["blocked_reason"])
+    next_test_due_sync(measure)
     if site is not None:
         notify(
             region_code=site.region_id,
@@ -224,6 +232,7 @@ def measure_extend(*, actor: Actor, measure_id: int, days: int, reason: str) -> 
     if measure.status == Status.BLOCKED and measure.stage_ends_at > timezone.now():
         measure.status, measure.blocked_reason = Status.ACTIVE, ""
     measure.save(update_fields=["stage_ends_at", "planned_end_at", "status", "blocked_reason"])
+    next_test_due_sync(measure)
     audit_record(
         actor=actor,
         action="measures.measure.extended",
@@ -264,6 +273,7 @@ def measure_release_early(
         )
         _finish(measure, Status.RELEASED_EARLY, now)
         action = "measures.measure.released_early"
+    next_test_due_sync(measure)
     audit_record(
         actor=actor, action=action, obj=measure, changes={"reason": reason, "stage": stage.order}
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Min, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +14,16 @@ from fangkong.labtests.models import NatTest, Result
 
 from .access import measures_for
 from .models import RUNNING, Measure, SampleStatus, ScheduledTest
+
+
+def next_test_due_sync(measure: Measure) -> None:
+    """Store the measure's earliest pending test date (called after every schedule change)."""
+    due = ScheduledTest.objects.filter(measure=measure, status=SampleStatus.PENDING).aggregate(
+        d=Min("due_date")
+    )["d"]
+    if measure.next_test_due != due:
+        Measure.objects.filter(pk=measure.pk).update(next_test_due=due)
+        measure.next_test_due = due
 
 
 def _match(measure: Measure, day: dt.date) -> ScheduledTest | None:
@@ -50,6 +60,7 @@ def on_result_recorded(*, test: NatTest, actor: Actor) -> None:
         )
         scheduled.test = test
         scheduled.save(update_fields=["status", "test"])
+        next_test_due_sync(measure)
     if test.result == Result.POSITIVE:
         measure_to_hospital(
             measure=measure,

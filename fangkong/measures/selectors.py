@@ -9,11 +9,10 @@ from django.utils import timezone
 
 from fangkong.core.actor import Actor
 from fangkong.core.errors import NotFound
-from fangkong.core.roles import Role
 from fangkong.regions.models import Level, Region
 
 from .access import measures_for, sites_for
-from .models import RUNNING, CheckIn, Measure, Placement, Room, SampleStatus, ScheduledTest, Site
+from .models import RUNNING, CheckIn, Measure, Placement, Room, Site
 from .stats import care_by_county
 
 
@@ -66,15 +65,10 @@ def site_placements(*, actor: Actor, site: Site) -> QuerySet[Placement]:
 
 
 def decorate_placements(rows: list[Placement], today: dt.date | None = None) -> list[Placement]:
-    """Next test due and last check-in for one page of placements: two grouped queries."""
+    """The last check-in for one page of placements (one query; the next test due is kept
+    on the measure)."""
     today = today or timezone.localdate()
     ids = [row.measure_id for row in rows]
-    next_due = dict(
-        ScheduledTest.objects.filter(measure_id__in=ids, status=SampleStatus.PENDING)
-        .values_list("measure_id")
-        .annotate(d=Min("due_date"))
-        .order_by()
-    )
     latest = CheckIn.objects.filter(measure=OuterRef("measure_id")).order_by("-at")
     last = {
         c.measure_id: c
@@ -83,7 +77,7 @@ def decorate_placements(rows: list[Placement], today: dt.date | None = None) -> 
         ).only("measure_id", "at", "temperature")
     }
     for row in rows:
-        row.next_due = next_due.get(row.measure_id)
+        row.next_due = row.measure.next_test_due
         checkin = last.get(row.measure_id)
         row.last_checkin_at = checkin.at if checkin else None
         row.last_temperature = checkin.temperature if checkin else None
@@ -103,18 +97,6 @@ def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start, start + dt.timedelta(days=1)
 
 
-def _overdue_count(actor: Actor, today: dt.date) -> int:
-    overdue = ScheduledTest.objects.filter(
-        status=SampleStatus.PENDING,
-        due_date__lt=today,
-        measure__status__in=RUNNING,
-        measure__region__code__startswith=actor.scope_prefix,
-    )
-    if actor.role == Role.SITE_STAFF:
-        overdue = overdue.filter(measure__site__in=sites_for(actor).values("pk"))
-    return overdue.count()
-
-
 def overview(*, actor: Actor) -> dict:
     qs = measures_for(actor)
     counties = Region.objects.filter(
@@ -124,12 +106,12 @@ def overview(*, actor: Actor) -> dict:
         counties = Region.objects.filter(code=actor.region.code[:6])
     today = timezone.localdate()
     start, end = _day_bounds(today)
-    care, by_county = care_by_county(qs, counties=list(counties))
+    care, by_county = care_by_county(qs, counties=list(counties), today=today)
     flags = {
         "blocked": sum(row["blocked"] for row in by_county),
+        "overdue": sum(row["overdue"] for row in by_county),
         "admitted_today": qs.filter(started_at__gte=start, started_at__lt=end).count(),
         "released_today": qs.filter(ended_at__gte=start, ended_at__lt=end).count(),
-        "overdue": _overdue_count(actor, today),
     }
     return {
         "care": care,

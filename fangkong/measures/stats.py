@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone
 
@@ -102,31 +102,40 @@ def _overdue_count(today: dt.date) -> int:
     ).count()
 
 
-def care_by_county(qs: QuerySet[Measure], *, counties) -> tuple[dict, list[dict]]:
+def care_by_county(qs: QuerySet[Measure], *, counties, today: dt.date) -> tuple[dict, list[dict]]:
     """In care by type and category, and per county × type, from one grouped query.
 
     Grouped by the first six digits of the responsible region (the county), so the result has
-    a few dozen rows however many villages and measures there are.
+    a few dozen rows however many villages and measures there are; the covering index
+    `measure_care` answers it without reading the table. "overdue" counts people with a
+    scheduled test past due.
     """
     rows = list(
         qs.filter(status__in=RUNNING)
         .annotate(county=Substr("region_id", 1, 6))
         .values_list("county", "measure_type", "category", "status")
-        .annotate(n=Count("*"))
+        .annotate(n=Count("*"), overdue=Count("next_test_due", filter=Q(next_test_due__lt=today)))
         .order_by()
     )
     care: dict[str, dict] = {}
     for kind in MeasureType.values:
-        sub = [(c, n) for _county, t, c, _s, n in rows if t == kind]
+        sub = [(c, n) for _county, t, c, _s, n, _o in rows if t == kind]
         care[kind] = {"total": sum(n for _, n in sub), "by_category": by_category(sub)}
     table = {
-        c.code: {"county": c, "total": 0, "blocked": 0, **dict.fromkeys(MeasureType.values, 0)}
+        c.code: {
+            "county": c,
+            "total": 0,
+            "blocked": 0,
+            "overdue": 0,
+            **dict.fromkeys(MeasureType.values, 0),
+        }  # fmt: skip
         for c in counties
     }
-    for county, kind, _category, status, n in rows:
+    for county, kind, _category, status, n, overdue in rows:
         row = table.get(county)
         if row is not None:
             row[kind] += n
             row["total"] += n
             row["blocked"] += n if status == "blocked" else 0
+            row["overdue"] += overdue
     return care, list(table.values())

@@ -103,6 +103,8 @@ def overdue_page(request):
 
 
 def _act(request, pk: int, action, success: str):
+    # Out-of-scope or missing answers 404 before any input is judged.
+    measure_get(actor=request.actor, pk=pk)
     try:
         action()
         messages.success(request, success)

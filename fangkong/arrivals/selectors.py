@@ -104,3 +104,50 @@ def overdue_rollup(obligations: QuerySet[ArrivalObligation], *, now: dt.datetime
         for key in ("tests", "tasks", "missed_days"):
             county[key] += values[key]
     return list(counties.values())
+
+
+def monitoring_due(*, actor: Actor, now: dt.datetime | None = None) -> list[ArrivalObligation]:
+    """Monitoring running today in the actor's region, today's entry still missing first; each
+    with its day number, days recorded and days missed so far. One query."""
+    actor.require(Perm.ARRIVALS_VIEW)
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    rows = list(
+        ArrivalObligation.objects.visible_to(actor)
+        .filter(
+            status=ObligationStatus.OPEN, kind="health_monitoring", due_at__lte=now, ends_at__gt=now
+        )  # fmt: skip
+        .select_related("person", "region")
+        .annotate(
+            days_recorded=Count("days"), recorded_today=Count("days", filter=Q(days__day=today))
+        )  # fmt: skip
+        .order_by("recorded_today", "region_id", "due_at")
+    )
+    for row in rows:
+        row.day_number = (today - timezone.localdate(row.due_at)).days + 1
+        row.total_days = (timezone.localdate(row.ends_at) - timezone.localdate(row.due_at)).days
+        row.days_missed = _missed_days(
+            {"due_at": row.due_at, "ends_at": row.ends_at}, row.days_recorded - row.recorded_today,
+            today,
+        )  # fmt: skip
+    return rows
+
+
+def monitoring_get(*, actor: Actor, obligation_id: int) -> ArrivalObligation:
+    actor.require(Perm.ARRIVALS_VIEW)
+    return ArrivalObligation.objects.select_related("person", "region", "arrival").get_visible(
+        actor, pk=obligation_id, kind="health_monitoring"
+    )
+
+
+def monitoring_calendar(obligation: ArrivalObligation, *, today: dt.date) -> list[dict]:
+    """Every day of the period up to today: recorded (with the entry) or not."""
+    entries = {d.day: d for d in obligation.days.all()}
+    start = timezone.localdate(obligation.due_at)
+    end = min(timezone.localdate(obligation.ends_at), today)
+    days = []
+    day = start
+    while day <= end:
+        days.append({"day": day, "number": (day - start).days + 1, "entry": entries.get(day)})
+        day += dt.timedelta(days=1)
+    return days

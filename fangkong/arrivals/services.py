@@ -191,9 +191,30 @@ def monitoring_record(
     )  # fmt: skip
     audit_record(
         actor=actor, action="arrivals.monitoring.recorded", obj=obligation,
-        changes={"day": day.isoformat(), "temperature": str(temperature or "")},
+        changes={"day": day.isoformat(), "temperature": str(temperature or ""),
+                 "symptoms": symptoms[:100]},
     )  # fmt: skip
+    if (temperature is not None and temperature >= FEVER) or symptoms.strip():
+        _alert_fever(obligation, day, temperature, symptoms)
     return entry
+
+
+FEVER = Decimal("37.3")
+
+
+def _alert_fever(obligation, day: dt.date, temperature, symptoms: str) -> None:
+    """A fever or a symptom during monitoring: the county is told at once (fever clinic)."""
+    try:
+        from fangkong.notifications.services import notify
+    except ImportError:
+        return
+    notify(
+        region_code=obligation.region_id[:6], kind="arrivals.fever", level="danger",
+        message=_("健康监测异常（%(region)s，%(day)s）：体温 %(t)s ℃ %(symptoms)s")
+        % {"region": obligation.region_id, "day": day.isoformat(),
+           "t": temperature if temperature is not None else "—", "symptoms": symptoms[:60]},
+        link=f"/arrivals/{obligation.arrival_id}/",
+    )  # fmt: skip
 
 
 def _close_if_settled(arrival_id: int) -> None:

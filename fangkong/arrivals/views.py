@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+from decimal import Decimal, InvalidOperation
 
 import segno
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -25,9 +29,19 @@ from fangkong.regions.models import Level, Region
 
 from .models import TravelMode
 from .places import place_name
-from .selectors import arrival_get, arrival_list, arrival_obligations, overdue_by_village
+from .selectors import (
+    arrival_get,
+    arrival_list,
+    arrival_obligations,
+    monitoring_calendar,
+    monitoring_due,
+    monitoring_get,
+    overdue_by_village,
+)
 from .selfreport import RateLimited, receipt_arrival, receipt_token, self_report_submit
-from .services import obligation_complete
+from .services import monitoring_record, obligation_complete
+
+SYMPTOMS = ("发热", "咳嗽", "乏力", "咽痛", "腹泻", "嗅觉味觉减退")
 
 HONEYPOT = "website"
 
@@ -166,3 +180,60 @@ def complete(request, pk: int, obligation_id: int):
         obligation_complete(actor=request.actor, obligation_id=obligation_id,
                             note=request.POST.get("note", ""))  # fmt: skip
     return redirect("arrivals:detail", pk=arrival.pk)
+
+
+@actor_required(Perm.ARRIVALS_FOLLOW_UP)
+def monitoring(request):
+    """The grid worker's day: everyone under monitoring in the village, today's entry first."""
+    return render(request, "arrivals/monitoring.html", {
+        "rows": monitoring_due(actor=request.actor), "today": timezone.localdate(),
+        "symptoms": SYMPTOMS,
+    })  # fmt: skip
+
+
+def _temperature(raw: str) -> tuple[Decimal | None, str]:
+    raw = (raw or "").strip()
+    if not raw:
+        return None, ""
+    try:
+        value = Decimal(raw).quantize(Decimal("0.1"))
+    except (InvalidOperation, ValueError):
+        return None, _("体温应为数字，如 36.5")
+    if not Decimal("34") <= value <= Decimal("43"):
+        return None, _("体温 %(t)s ℃ 不合理，请复测") % {"t": value}
+    return value, ""
+
+
+@actor_required(Perm.ARRIVALS_FOLLOW_UP)
+def monitoring_day(request, obligation_id: int):
+    """One person's monitoring: the days so far, and the form for today (or a missed day)."""
+    actor = request.actor
+    obligation = monitoring_get(actor=actor, obligation_id=obligation_id)
+    today = timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    values = {"day": today.isoformat()}
+    if request.method == "POST":
+        values = request.POST.dict()
+        temperature, problem = _temperature(values.get("temperature", ""))
+        if problem:
+            errors["temperature"] = [problem]
+        elif temperature is None:
+            errors["temperature"] = [_("请填写体温")]
+        day = parse_date(values.get("day") or "") or today
+        symptoms = "、".join(s for s in request.POST.getlist("symptom") if s in SYMPTOMS)
+        if not errors:
+            try:
+                monitoring_record(actor=actor, obligation_id=obligation.pk, day=day,
+                                  temperature=temperature, symptoms=symptoms)  # fmt: skip
+            except ValidationFailed as exc:
+                errors = exc.errors
+        if not errors:
+            messages.success(request, _("已记录 %(name)s %(day)s 体温 %(t)s ℃") % {
+                "name": obligation.person.masked_name, "day": f"{day:%-m月%-d日}",
+                "t": temperature,
+            })  # fmt: skip
+            return redirect("arrivals:monitoring")
+    return render(request, "arrivals/monitoring_day.html", {
+        "obligation": obligation, "days": monitoring_calendar(obligation, today=today),
+        "values": values, "errors": errors, "symptoms": SYMPTOMS, "today": today,
+    }, status=422 if errors else 200)  # fmt: skip

@@ -64,9 +64,7 @@ def measure_list_page(request):
 @actor_required(Perm.MEASURES_VIEW)
 def site_page(request, pk: int):
     site = site_with_occupancy_get(actor=request.actor, pk=pk)
-    page = Paginator(site_placements(actor=request.actor, site=site), SITE_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(site_placements(site=site), SITE_PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = decorate_placements(list(page.object_list))
     return render(
         request,

@@ -173,5 +173,5 @@ def test_overview_query_count_is_fixed(client, world, site, django_assert_num_qu
     assert response.context["care"]["centralised"]["total"] == rows
 
 
-SITE_PAGE_QUERIES = 8
+SITE_PAGE_QUERIES = 9
 OVERVIEW_QUERIES = 9

@@ -11,9 +11,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.models import User
+from fangkong.demo.extensions import run_demo_extensions
 from fangkong.demo.users import login_rows
 from fangkong.demo.world import (
     DEMO_PASSWORD,
@@ -65,7 +67,9 @@ class Command(BaseCommand):
             stdout=self.stdout,
         )
         spec = demo_spec(people_per_village=people_per_village, seed=seed, city_code=city_code)
-        world = build_world(spec)
+        with transaction.atomic():
+            world = build_world(spec)
+            run_demo_extensions(world, seed=seed, stdout=self.stdout)
         seconds = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(

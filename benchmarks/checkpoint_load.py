@@ -55,6 +55,7 @@ def main() -> int:
         "--profile", type=int, default=0, metavar="SECONDS",
         help="instead of measuring, drive one cProfile'd worker for SECONDS and print its profile",
     )  # fmt: skip
+    parser.add_argument("--profile-out", help="keep the worker's profile in this file")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         script = ROOT / "scripts" / "with-postgres.sh"
@@ -125,7 +126,7 @@ def _profile(args, token: str, bodies: Path) -> None:
     connections; prints where the worker's time goes per request."""
     import pstats
 
-    out = bodies.parent / "worker.prof"
+    out = Path(args.profile_out).resolve() if args.profile_out else bodies.parent / "worker.prof"
     port = _free_port()
     server = _start_server(
         port, 1, app="lib.profiled_wsgi:application", extra_env={"BENCH_PROFILE_OUT": str(out)}

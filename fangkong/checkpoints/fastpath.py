@@ -15,7 +15,7 @@ import json
 from decimal import Decimal
 from functools import cache
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from fangkong.arrivals.models import Arrival, ArrivalObligation
@@ -31,10 +31,39 @@ def _person_sql() -> str:
 
 
 def person_id_by_index(document_type: str, index: str) -> int | None:
-    with connection.cursor() as cursor:
-        cursor.execute(_person_sql(), [document_type, index])
-        row = cursor.fetchone()
+    """The person's id by blind index: the first statement of a check.
+
+    On PostgreSQL it runs on the driver's cursor, without the health check Django makes
+    before the first query of each request (a `SELECT 1` round trip, as dear as this lookup).
+    The lookup itself serves as the check: when a persistent connection turns out to be dead,
+    it is closed and the lookup, being read-only, runs once more on a new one.
+    """
+    params = [document_type, index]
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_person_sql(), params)
+            row = cursor.fetchone()
+        return row[0] if row else None
+    try:
+        row = _fetchone(_person_sql(), params)
+    except OperationalError:
+        if connection.in_atomic_block:
+            raise
+        connection.close()
+        row = _fetchone(_person_sql(), params)
     return row[0] if row else None
+
+
+def _fetchone(sql: str, params: list):
+    """One statement on the driver's cursor; errors are Django's, and a connection error marks
+    the connection for closing at the end of the request, as Django's own cursors do."""
+    connection.ensure_connection()
+    # Django checks the connection's health before the first query of a request; the
+    # statement run here is that check, so later queries need not make their own.
+    connection.health_check_done = True
+    with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
 
 
 def _adapt(field, value):
@@ -80,9 +109,7 @@ def _default(field):
 def insert_check(row: dict) -> int:
     """One check record, one statement, autocommit."""
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(_pg_insert_check(), [_json_row(CheckRecord, row)])
-            return cursor.fetchone()[0]
+        return _fetchone(_pg_insert_check(), [_json_row(CheckRecord, row)])[0]
     with connection.cursor() as cursor:
         cursor.execute(_sql_check(), _values(CheckRecord, row))
         return cursor.fetchone()[0]
@@ -184,9 +211,7 @@ def insert_check_with_arrival(record: dict, arrival: dict, obligations: list[dic
         _json_row(Arrival, arrival, _ARRIVAL_SKIP),
         json.dumps(rows, ensure_ascii=False, default=_json_value),
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(_pg_check_arrival(), params)
-        return cursor.fetchone()
+    return _fetchone(_pg_check_arrival(), params)
 
 
 def _orm_check_with_arrival(record: dict, arrival: dict, obligations: list[dict]):

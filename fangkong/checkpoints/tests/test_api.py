@@ -171,3 +171,17 @@ def test_the_check_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(2):
         response = post(client, token, checkpoint.code, payload)
     assert response.status_code == 200
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_body_that_is_not_a_json_object_is_422(client, world, checkpoint, token_for):
+    token = token_for()
+    for body in ("not json", "[1, 2]", ""):
+        response = client.post(
+            f"/api/v1/checkpoints/{checkpoint.code}/screenings", data=body,
+            content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}",
+        )  # fmt: skip
+
+        assert response.status_code == 422, body
+        assert response.json()["detail"][0]["field"] == "body"
+    assert not CheckRecord.objects.exists()

@@ -51,6 +51,7 @@ NAVIGATION: list[NavGroup] = [
         (
             NavEntry(_("来返人员"), "arrivals:list", Perm.ARRIVALS_VIEW),
             NavEntry(_("来返逾期事项"), "arrivals:overdue", Perm.ARRIVALS_VIEW),
+            NavEntry(_("健康监测"), "arrivals:monitoring", Perm.ARRIVALS_FOLLOW_UP),
             NavEntry(_("健康监测服务点"), "checkpoints:list", Perm.CHECKPOINTS_VIEW),
             NavEntry(_("风险地区"), "riskareas:list", Perm.RISKAREAS_VIEW),
             NavEntry(_("报备二维码"), "arrivals:qr_codes", Perm.ARRIVALS_VIEW),

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('checkpoints', '0001_initial'),
+        ("checkpoints", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='checkrecord',
-            name='pushed',
-            field=models.BooleanField(default=False, verbose_name='推送村（社区）'),
+            model_name="checkrecord",
+            name="pushed",
+            field=models.BooleanField(default=False, verbose_name="推送村（社区）"),
         ),
     ]

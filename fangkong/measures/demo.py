@@ -18,10 +18,19 @@ from fangkong.core.identity import DocumentType
 from fangkong.core.roles import Role
 from fangkong.labtests.models import NatTest, Purpose, Result
 from fangkong.people.models import Person
-
 from fangkong.policies.models import MeasureType
 
-from .models import CheckIn, Measure, Room, SampleStatus, ScheduledTest, Site, SiteKind, SiteStatus, Slot
+from .models import (
+    CheckIn,
+    Measure,
+    Room,
+    SampleStatus,
+    ScheduledTest,
+    Site,
+    SiteKind,
+    SiteStatus,
+    Slot,
+)
 from .planning import measure_start
 
 SPEECH_COUNTS = [("close_contact", 2), ("secondary_contact", 95), ("inbound", 24),

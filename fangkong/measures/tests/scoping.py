@@ -45,8 +45,17 @@ def _site_kwargs(world, village) -> dict:
     return {"pk": _site(world, village).pk}
 
 
+def _room_kwargs(world, village) -> dict:
+    site = _site(world, village)
+    return {"pk": site.pk, "room_id": site.rooms.get().pk}
+
+
 URL_CASES = {
     "measures:site": _site_kwargs,
+    "measures:site_edit": _site_kwargs,
+    "measures:site_readiness": _site_kwargs,
+    "measures:site_rooms": _site_kwargs,
+    "measures:room": _room_kwargs,
     "measures:detail": _measure_kwargs,
     "measures:checkin": _measure_kwargs,
     "measures:link": _measure_kwargs,

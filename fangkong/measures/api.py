@@ -12,7 +12,9 @@ from fangkong.core.roles import Perm
 from fangkong.people.models import Person
 
 from .access import measure_get, site_get
+from .placements import placement_transfer
 from .planning import measure_start
+from .release import measure_extend, measure_release_early
 from .selectors import measure_list, overview, sites_with_occupancy
 
 router = Router(tags=["measures"])
@@ -132,3 +134,54 @@ def start_measure(request: HttpRequest, payload: MeasureIn):
         site=site,
     )
     return 201, measure
+
+
+class TransferIn(Schema):
+    site_id: int
+    room_id: int | None = None
+    reason: str
+
+
+class ExtendIn(Schema):
+    days: int
+    reason: str
+
+
+class ReleaseIn(Schema):
+    reason: str
+    to_next_stage: bool = False
+
+
+@router.post("/{measure_id}/transfer", response=MeasureOut, summary="Move to another site")
+def transfer_measure(request: HttpRequest, measure_id: int, payload: TransferIn):
+    actor: Actor = request.actor
+    measure_get(actor=actor, pk=measure_id)
+    placement_transfer(
+        actor=actor,
+        measure_id=measure_id,
+        site_id=payload.site_id,
+        room_id=payload.room_id,
+        reason=payload.reason,
+    )
+    return measure_get(actor=actor, pk=measure_id)
+
+
+@router.post("/{measure_id}/extend", response=MeasureOut, summary="Extend the current stage")
+def extend_measure(request: HttpRequest, measure_id: int, payload: ExtendIn):
+    actor: Actor = request.actor
+    measure_get(actor=actor, pk=measure_id)
+    return measure_extend(
+        actor=actor, measure_id=measure_id, days=payload.days, reason=payload.reason
+    )
+
+
+@router.post("/{measure_id}/release", response=MeasureOut, summary="Release early, with reason")
+def release_measure(request: HttpRequest, measure_id: int, payload: ReleaseIn):
+    actor: Actor = request.actor
+    measure_get(actor=actor, pk=measure_id)
+    return measure_release_early(
+        actor=actor,
+        measure_id=measure_id,
+        reason=payload.reason,
+        to_next_stage=payload.to_next_stage,
+    )

@@ -20,7 +20,7 @@ from fangkong.labtests.services import nat_result_record
 
 from .access import measure_get, sites_for
 from .checkins import checkin_link_issue, checkin_record, missed_checkins
-from .models import Status
+from .models import Room, Status
 from .placements import placement_transfer
 from .release import measure_extend, measure_release_early
 from .schedule import overdue_by_place
@@ -205,14 +205,21 @@ def transfer_action(request, pk: int):
         site_id = int(request.POST.get("site", ""))
     except ValueError:
         site_id = 0
-    return _act(
-        request,
-        pk,
-        lambda: placement_transfer(
+    number = request.POST.get("room", "").strip()
+
+    def transfer():
+        room_id = None
+        if number:
+            room = Room.objects.filter(site_id=site_id, number=number).first()
+            if room is None:
+                raise ValidationFailed({"room": [_("该隔离点没有房间 %(r)s") % {"r": number}]})
+            room_id = room.pk
+        placement_transfer(
             actor=request.actor,
             measure_id=pk,
             site_id=site_id,
+            room_id=room_id,
             reason=request.POST.get("reason", ""),
-        ),
-        _("已转移隔离点"),
-    )
+        )
+
+    return _act(request, pk, transfer, _("已转移隔离点"))

@@ -23,6 +23,8 @@ APP_URLS = [
     ("riskareas/", "fangkong.riskareas.urls"),
     ("screening/", "fangkong.screening.urls"),
     ("measures/", "fangkong.measures.urls"),
+    ("labtests/", "fangkong.labtests.urls"),
+    ("policies/", "fangkong.policies.urls"),
     ("notifications/", "fangkong.notifications.urls"),
     ("reports/", "fangkong.reports.urls"),
     ("dashboard/", "fangkong.dashboards.urls"),

@@ -125,3 +125,23 @@ def validate_result(*, sampled_at, result, reported_at, purpose) -> dict[str, li
     if purpose not in Purpose.values:
         errors["purpose"] = [_("检测目的无效")]
     return errors
+
+
+def person_for_result(*, actor: Actor, document_type: str, number: str) -> Person:
+    """The person a result is for, found by document: registered anywhere, but only someone
+    the actor may record for (their region, or a site of theirs holding them)."""
+    from fangkong.core.identity import InvalidIdentifier, normalize_document
+    from fangkong.people.identity import document_index
+
+    actor.require(Perm.LABTESTS_RECORD)
+    try:
+        normalized = normalize_document(document_type, number)
+    except InvalidIdentifier as exc:
+        raise ValidationFailed({"document_number": [str(exc)]}) from None
+    person = Person.objects.filter(
+        document_type=document_type, document_index=document_index(document_type, normalized)
+    ).first()
+    if person is None:
+        raise NotFound(Person._meta.verbose_name)
+    recording_region(actor, person)
+    return person

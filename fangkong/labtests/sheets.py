@@ -70,10 +70,28 @@ class SheetReport:
     recorded: int = 0
     positives: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # The sheet's own header and the cells of every refused row, for the error sheet.
+    header: list[str] = field(default_factory=list)
+    refused_cells: dict[int, list] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def error_sheet(self) -> bytes:
+        """The refused rows as sent, with 错误说明 added: fix in place and upload again."""
+        from fangkong.imports.reports import error_report
+
+        messages: dict[int, list[str]] = {}
+        for e in self.errors:
+            messages.setdefault(e.row, []).append(
+                f"{e.field}：{e.message}" if e.field else e.message
+            )
+        rows = [
+            (self.refused_cells.get(number, []), texts)
+            for number, texts in sorted(messages.items())
+        ]
+        return error_report(header=self.header or ["行号"], rows=rows)
 
 
 @dataclass
@@ -81,6 +99,7 @@ class _Row:
     number: int
     values: dict
     person: Person | None = None
+    cells: list = field(default_factory=list)
 
 
 def _read(path: Path, filename: str, report: SheetReport) -> tuple[list[_Row], dict]:
@@ -111,7 +130,10 @@ def _read(path: Path, filename: str, report: SheetReport) -> tuple[list[_Row], d
             name: (source_row.cells[i] if i < len(source_row.cells) else None)
             for i, name in header.columns.items()
         }
-        parsed.append(_Row(source_row.number, values))
+        parsed.append(
+            _Row(source_row.number, values, cells=[cell_text(c) for c in source_row.cells])
+        )
+    report.header = [cell_text(c) for c in header.row.cells]
     return parsed, {name: header.label_of(name) for name in SYNONYMS}
 
 
@@ -223,6 +245,8 @@ def nat_sheet_import(
     ]
     _match_people(actor, valid, labels, report)
     report.errors.sort(key=lambda e: (e.row, e.field))
+    refused = {e.row for e in report.errors}
+    report.refused_cells = {row.number: row.cells for row in parsed if row.number in refused}
     if report.errors or not parsed:
         if not parsed and not report.errors:
             report.errors.append(RowError(0, "", _("表格中没有数据行")))

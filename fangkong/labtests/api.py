@@ -1,0 +1,72 @@
+"""Test results over the API, mounted at /labtests: the same selectors and services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from fangkong.core.actor import Actor
+from fangkong.core.errors import NotFound, ValidationFailed
+
+from .models import Purpose
+from .selectors import nat_test_list
+from .services import nat_result_record, person_for_result
+
+router = Router(tags=["labtests"])
+
+
+class ResultOut(Schema):
+    id: int
+    person_id: int
+    person_name: str
+    sampled_at: dt.datetime
+    result: str
+    lab: str
+    purpose: str
+    region: str
+
+    @staticmethod
+    def resolve_person_name(obj) -> str:
+        return obj.person.masked_name
+
+    @staticmethod
+    def resolve_region(obj) -> str:
+        return obj.region_id
+
+
+class ResultIn(Schema):
+    document_type: str = "resident_id"
+    document_number: str
+    sampled_at: dt.datetime
+    result: str
+    lab: str = ""
+    purpose: str = Purpose.SCHEDULED
+
+
+@router.get("/results", response=list[ResultOut], summary="Recent results in the caller's scope")
+def list_results(request: HttpRequest, result: str = ""):
+    actor: Actor = request.actor
+    return list(nat_test_list(actor=actor, result=result)[:500])
+
+
+@router.post("/results", response={201: ResultOut}, summary="Record one result, by document")
+def record_result(request: HttpRequest, payload: ResultIn):
+    actor: Actor = request.actor
+    try:
+        person = person_for_result(
+            actor=actor, document_type=payload.document_type, number=payload.document_number
+        )
+    except NotFound:
+        raise ValidationFailed({"document_number": [_("辖区内没有登记该证件号的人员")]}) from None
+    test = nat_result_record(
+        actor=actor,
+        person=person,
+        sampled_at=payload.sampled_at,
+        result=payload.result,
+        lab=payload.lab,
+        purpose=payload.purpose,
+    )
+    return 201, test

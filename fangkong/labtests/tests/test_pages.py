@@ -1,0 +1,120 @@
+"""Result pages: one result by document, a lab sheet with every row error shown and a
+downloadable error sheet, nothing half-imported; scope and permission."""
+
+import io
+import json
+
+import openpyxl
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from fangkong.audit.models import ChangeEntry
+from fangkong.imports.readers import csv_text
+from fangkong.labtests.models import NatTest
+from fangkong.people.models import Person
+
+NOW = "2022-01-10 18:00+08:00"
+
+
+def _people(world, county):
+    return list(Person.objects.filter(region__code__startswith=county.code).order_by("id")[:2])
+
+
+@time_machine.travel(NOW, tick=False)
+def test_lab_staff_record_one_result_by_document(client, world):
+    person = _people(world, world.home_county)[0]
+    client.force_login(world.user("county_lab"))
+    response = client.post(
+        reverse("labtests:record"),
+        {"document_type": "resident_id", "document_number": person.document_number,
+         "sampled_at": "2022-01-10T08:30", "result": "negative", "lab": "州疾控",
+         "purpose": "routine"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    test = NatTest.objects.get(person=person)
+    assert test.result == "negative" and test.lab == "州疾控"
+    assert ChangeEntry.objects.filter(action="labtests.result.recorded").count() == 1
+    listed = client.get(reverse("labtests:list"))
+    assert [t.pk for t in listed.context["page"]] == [test.pk]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_person_out_of_scope_is_not_found_by_document(client, world):
+    outsider = _people(world, world.other_county)[0]
+    client.force_login(world.user("county_lab"))
+    response = client.post(
+        reverse("labtests:record"),
+        {"document_type": "resident_id", "document_number": outsider.document_number,
+         "sampled_at": "2022-01-10T08:30", "result": "positive"},
+    )  # fmt: skip
+    assert response.status_code == 422 and "辖区内没有登记" in response.content.decode()
+    assert not NatTest.objects.exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_sheet_with_errors_shows_every_row_and_offers_the_error_sheet(client, world):
+    a, b = _people(world, world.home_county)
+    sheet = csv_text([
+        ["姓名", "身份证号", "采样时间", "检测结果"],
+        [a.name, a.document_number, "2022-01-10 08:30", "阴性"],
+        [b.name, "12345", "2022-01-10 08:30", "阴性"],
+        [b.name, b.document_number, "昨天", "弱阳"],
+    ])  # fmt: skip
+    client.force_login(world.user("county_lab"))
+    response = client.post(
+        reverse("labtests:import"), {"sheet": SimpleUploadedFile("结果.csv", sheet)}
+    )
+    assert response.status_code == 422
+    report = response.context["report"]
+    assert [(e.row, e.field) for e in report.errors] == [
+        (3, "身份证号"), (4, "检测结果"), (4, "采样时间"),
+    ]  # fmt: skip
+    assert not NatTest.objects.exists()
+    download = client.get(reverse("labtests:import_errors"))
+    assert download.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    rows = [[c.value for c in row] for row in book.active.iter_rows()]
+    assert rows[0] == ["姓名", "身份证号", "采样时间", "检测结果", "错误说明"]
+    assert [r[1] for r in rows[1:]] == ["12345", b.document_number]
+    assert "检测结果" in rows[2][4] and "采样时间" in rows[2][4]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_clean_sheet_is_imported_whole(client, world):
+    a, b = _people(world, world.home_county)
+    sheet = csv_text([
+        ["姓名", "身份证号", "采样时间", "检测结果"],
+        [a.name, a.document_number, "2022-01-10 08:30", "阴性"],
+        [b.name, b.document_number, "2022-01-10 08:40", "阴性"],
+    ])  # fmt: skip
+    client.force_login(world.user("county_lab"))
+    response = client.post(
+        reverse("labtests:import"),
+        {"sheet": SimpleUploadedFile("结果.csv", sheet), "lab": "州疾控"},
+    )
+    assert response.status_code == 302 and NatTest.objects.count() == 2
+    assert client.get(reverse("labtests:import_errors")).status_code == 404
+
+
+def test_roles_without_recording_may_not_enter_or_import(client, world):
+    for key in ("grid_worker", "workgroup"):
+        client.force_login(world.user(key))
+        assert client.get(reverse("labtests:record")).status_code == 403
+        assert client.post(reverse("labtests:import")).status_code == 403
+
+
+@time_machine.travel(NOW, tick=False)
+def test_api_records_and_lists_in_scope(client, world):
+    person = _people(world, world.home_county)[0]
+    outsider = _people(world, world.other_county)[0]
+    client.force_login(world.user("county_lab"))
+    body = {"document_number": person.document_number, "sampled_at": "2022-01-10T08:30:00+08:00",
+            "result": "negative"}  # fmt: skip
+    response = client.post("/api/v1/labtests/results", json.dumps(body), "application/json")
+    assert response.status_code == 201
+    body["document_number"] = outsider.document_number
+    response = client.post("/api/v1/labtests/results", json.dumps(body), "application/json")
+    assert response.status_code == 422
+    client.force_login(world.user("outsider"))
+    assert client.get("/api/v1/labtests/results").json() == []

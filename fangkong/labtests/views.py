@@ -1,0 +1,146 @@
+"""Test result pages: recent results, entering one result, importing a lab's sheet."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from fangkong.core.decorators import actor_required
+from fangkong.core.errors import NotFound, ValidationFailed
+from fangkong.core.identity import DocumentType
+from fangkong.core.roles import Perm
+from fangkong.imports.jobs import upload_dir
+
+from .models import Purpose, Result
+from .selectors import nat_test_list
+from .services import nat_result_record, person_for_result
+from .sheets import nat_sheet_import
+
+MAX_SHEET_BYTES = 20 * 1024 * 1024
+SESSION_ERRORS = "labtests-error-sheet"
+CHINA = dt.timezone(dt.timedelta(hours=8))
+
+
+@actor_required(Perm.LABTESTS_VIEW)
+def result_list(request):
+    result = request.GET.get("result", "")
+    page = Paginator(nat_test_list(actor=request.actor, result=result), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "labtests/list.html",
+        {"page": page, "result": result, "results": Result.choices},
+    )
+
+
+def _aware(value: str) -> dt.datetime | None:
+    parsed = parse_datetime((value or "").replace("T", " ").strip())
+    if parsed is None:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=CHINA)
+
+
+@actor_required(Perm.LABTESTS_RECORD)
+def record_page(request):
+    fields = ("document_type", "document_number", "sampled_at", "result", "lab", "purpose")
+    values = {k: request.POST.get(k, "").strip() for k in fields}
+    context = {
+        "values": values,
+        "document_types": DocumentType.choices,
+        "results": [(v, label) for v, label in Result.choices if v != Result.PENDING],
+        "purposes": Purpose.choices,
+    }
+    if request.method != "POST":
+        values.update(document_type=DocumentType.RESIDENT_ID, purpose=Purpose.SCHEDULED)
+        return render(request, "labtests/record.html", context)
+    try:
+        try:
+            person = person_for_result(
+                actor=request.actor,
+                document_type=values["document_type"],
+                number=values["document_number"],
+            )
+        except NotFound:
+            raise ValidationFailed(
+                {"document_number": [_("辖区内没有登记该证件号的人员，请核对或先登记人员")]}
+            ) from None
+        sampled = _aware(values["sampled_at"])
+        if sampled is None:
+            raise ValidationFailed({"sampled_at": [_("请填写采样时间，如 2022-01-10 08:30")]})
+        test = nat_result_record(
+            actor=request.actor, person=person, sampled_at=sampled, result=values["result"],
+            lab=values["lab"], purpose=values["purpose"] or Purpose.OTHER,
+        )  # fmt: skip
+    except ValidationFailed as exc:
+        context["errors"] = [str(e) for errs in exc.errors.values() for e in errs]
+        return render(request, "labtests/record.html", context, status=422)
+    messages.success(
+        request,
+        _("已录入：%(name)s %(result)s（采样 %(at)s）")
+        % {"name": person.masked_name, "result": test.get_result_display(),
+           "at": sampled.strftime("%Y-%m-%d %H:%M")},
+    )  # fmt: skip
+    return redirect("labtests:record")
+
+
+@actor_required(Perm.LABTESTS_RECORD)
+def import_page(request):
+    if request.method != "POST":
+        return render(request, "labtests/import.html", {})
+    upload = request.FILES.get("sheet")
+    if upload is None:
+        messages.error(request, _("请选择要导入的结果表（xlsx、xls 或 csv）"))
+        return render(request, "labtests/import.html", {}, status=422)
+    if upload.size > MAX_SHEET_BYTES:
+        messages.error(request, _("文件超过20MB，请分批导入"))
+        return render(request, "labtests/import.html", {}, status=422)
+    path = upload_dir() / f"labsheet-{secrets.token_hex(16)}{Path(upload.name).suffix[:8]}"
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    try:
+        report = nat_sheet_import(
+            actor=request.actor, path=path, filename=upload.name, lab=request.POST.get("lab", "")
+        )
+    finally:
+        path.unlink(missing_ok=True)
+    if report.ok:
+        messages.success(
+            request,
+            _("已导入 %(n)d 条结果，其中阳性 %(p)d 条")
+            % {"n": report.recorded, "p": report.positives},
+        )
+        return redirect("labtests:list")
+    errors_path = upload_dir() / f"labsheet-errors-{secrets.token_hex(16)}.xlsx"
+    errors_path.write_bytes(report.error_sheet())
+    previous = request.session.get(SESSION_ERRORS)
+    if previous:
+        (upload_dir() / Path(previous).name).unlink(missing_ok=True)
+    request.session[SESSION_ERRORS] = errors_path.name
+    return render(
+        request, "labtests/import.html", {"report": report, "filename": upload.name}, status=422
+    )
+
+
+@actor_required(Perm.LABTESTS_RECORD)
+def import_errors(request):
+    """The error sheet of this session's last refused import."""
+    name = request.session.get(SESSION_ERRORS)
+    path = upload_dir() / Path(name).name if name else None
+    if path is None or not path.exists():
+        raise Http404(_("没有可下载的错误表"))
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename="核酸结果导入错误.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

@@ -30,6 +30,14 @@ class CachedBearer(HttpBearer):
     last_used_at to the minute). See docs/decisions/0020-checkpoint-hot-path.md.
     """
 
+    def __call__(self, request: HttpRequest):
+        # As HttpBearer does, reading the header from META directly: request.headers would
+        # first build a mapping of every header of the request.
+        scheme, _sep, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            return None
+        return self.authenticate(request, token)
+
     def authenticate(self, request: HttpRequest, token: str):
         key = hashlib.sha256(token.encode()).hexdigest()
         now = time.monotonic()

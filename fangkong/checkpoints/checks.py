@@ -28,6 +28,7 @@ CLOCK_SKEW = dt.timedelta(minutes=10)
 HEALTH_CODES = ("green", "yellow", "red")
 NAT_RESULTS = ("negative", "positive")
 MAX_ITINERARY = 30
+DOCUMENT_TYPES = frozenset(DocumentType.values)
 
 
 _PLAIN_MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -99,7 +100,7 @@ def clean_check(
     errors: dict[str, list[str]] = {}
     document_type = data.get("document_type") or ""
     number = ""
-    if document_type not in DocumentType.values:
+    if document_type not in DOCUMENT_TYPES:
         errors["document_type"] = [
             _(
                 "证件类型应为 resident_id、passport、"

@@ -129,23 +129,33 @@ def checkpoint_check(*, actor: Actor, code: str, given: CheckInput) -> CheckOutc
         # The common case: one insert in autocommit, no transaction round trips.
         record_id = insert_check(_record_values(ref, given, decision, rules, actor, person_id))
         return CheckOutcome(record_id, decision, person_id, None)
-    with transaction.atomic():
-        if person_id is None:
+    if person_id is not None:
+        # Record, arrival and obligations in one statement: atomic without a transaction.
+        record_id, arrival_id = _record_with_arrival(ref, given, facts, decision, rules, actor,
+                                                     person_id)  # fmt: skip
+    else:
+        with transaction.atomic():
             person_id = _create_person(given, index, actor)
-        record = _record_values(ref, given, decision, rules, actor, person_id)
-        if not opens_arrival:
-            return CheckOutcome(insert_check(record), decision, person_id, None)
-        arrival, obligations = arrival_values(
-            person_id=person_id, region_id=given.destination, source="checkpoint",
-            facts=facts, decision=decision,
-        )  # fmt: skip
-        record_id, arrival_id = insert_check_with_arrival(record, arrival, obligations)
+            if not opens_arrival:
+                record = _record_values(ref, given, decision, rules, actor, person_id)
+                return CheckOutcome(insert_check(record), decision, person_id, None)
+            record_id, arrival_id = _record_with_arrival(ref, given, facts, decision, rules,
+                                                         actor, person_id)  # fmt: skip
     if decision.alert_hq:
         alert_hq(arrival_id=arrival_id, region_id=given.destination, decision=decision)
     if decision.verdict == Verdict.TRANSFER:
         transfer_arrange(arrival_id=arrival_id, person_id=person_id, region_id=given.destination,
                          source="checkpoint", ref=f"check:{record_id}", actor=actor)  # fmt: skip
     return CheckOutcome(record_id, decision, person_id, arrival_id)
+
+
+def _record_with_arrival(ref, given, facts, decision, rules, actor, person_id):
+    record = _record_values(ref, given, decision, rules, actor, person_id)
+    arrival, obligations = arrival_values(
+        person_id=person_id, region_id=given.destination, source="checkpoint",
+        facts=facts, decision=decision,
+    )  # fmt: skip
+    return insert_check_with_arrival(record, arrival, obligations)
 
 
 def _record_values(ref, given: CheckInput, decision: Decision, rules, actor: Actor, person_id):

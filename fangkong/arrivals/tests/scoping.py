@@ -23,6 +23,16 @@ def _arrival(world, region) -> Arrival:
     return arrival
 
 
+def _monitoring_kwargs(world, region) -> dict:
+    arrival = _arrival(world, region)
+    now = timezone.now()
+    monitoring = ArrivalObligation.objects.create(
+        arrival=arrival, person=arrival.person, region=region, kind="health_monitoring",
+        due_at=now - dt.timedelta(hours=30), ends_at=now + dt.timedelta(days=12),
+    )  # fmt: skip
+    return {"obligation_id": monitoring.pk}
+
+
 def _arrival_kwargs(world, region) -> dict:
     return {"pk": _arrival(world, region).pk}
 
@@ -35,6 +45,7 @@ def _obligation_kwargs(world, region) -> dict:
 URL_CASES = {
     "arrivals:detail": _arrival_kwargs,
     "arrivals:complete": _obligation_kwargs,
+    "arrivals:monitoring_day": _monitoring_kwargs,
 }
 
 # Public pages and reference data: reached without an account, by design.

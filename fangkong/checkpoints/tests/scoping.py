@@ -18,6 +18,7 @@ def _code_kwargs(world, region) -> dict:
 URL_CASES = {
     "checkpoints:check": _code_kwargs,
     "checkpoints:tally": _code_kwargs,
+    "checkpoints:edit": _code_kwargs,
 }
 
 API_CASES = {

@@ -14,7 +14,7 @@ FANGKONG := $(UV) run fangkong
 TEST_PACKAGES := chromium fonts-noto-cjk gettext \
 	'libreoffice-writer-nogui|libreoffice-writer' 'libreoffice-calc-nogui|libreoffice-calc'
 
-.PHONY: help demo serve install python-deps node-deps messages system-packages \
+.PHONY: help demo serve install python-deps node-deps messages makemessages system-packages \
 	test lint lint-ruff lint-format lint-migrations lint-deploy test-sqlite test-postgres \
 	bench
 
@@ -26,6 +26,7 @@ help:
 	@echo "make test-postgres   the test suite on a throwaway PostgreSQL 15 cluster"
 	@echo "make bench           run every benchmarks/*.py (on DATABASE_URL, else a throwaway PostgreSQL)"
 	@echo "make serve           serve without reinstalling (PORT=$(PORT))"
+	@echo "make makemessages    gather new strings into the English catalogue to translate"
 
 # --- set-up ------------------------------------------------------------------------------------
 
@@ -37,8 +38,13 @@ python-deps:
 node-deps:
 	scripts/node-deps.sh
 
+# Compile the catalogues (.mo files are built, not committed); msgfmt, else scripts/msgfmt.py.
 messages: python-deps
 	scripts/compile-messages.sh
+
+# Gather new and changed strings into fangkong/locale/en/LC_MESSAGES/django.po to translate.
+makemessages: python-deps
+	$(FANGKONG) makemessages -l en --ignore=.venv --ignore=node_modules --ignore=var
 
 # Debian packages the tests need: a browser, Chinese fonts, gettext, LibreOffice for conversions.
 system-packages:

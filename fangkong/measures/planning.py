@@ -238,3 +238,34 @@ def measures_behind_policy(*, actor: Actor, policy_id: int, version: int):
     return measures_for(actor).filter(
         policy_id=policy_id, policy_version__lt=version, status__in=RUNNING
     )
+
+
+REPLAN_BATCH = 500
+
+
+def measures_replan_behind(*, actor: Actor, policy_id: int, reason: str) -> dict[str, int]:
+    """Re-plan the running measures in the actor's scope that lag the policy's version.
+
+    The explicit follow-up to a policy edit (decision 0010): each measure is re-planned in its
+    own transaction and audited; at most REPLAN_BATCH per call, the rest is reported back so
+    the user runs it again rather than waiting on one long request.
+    """
+    from fangkong.policies.models import Policy
+
+    actor.require(Perm.MEASURES_OVERRIDE)
+    if len(" ".join((reason or "").split())) < 2:
+        raise ValidationFailed({"reason": [_("请说明重新规划的原因")]})
+    version = Policy.objects.filter(pk=policy_id).values_list("version", flat=True).first()
+    if version is None:
+        raise NotFound(Policy._meta.verbose_name)
+    behind = measures_behind_policy(actor=actor, policy_id=policy_id, version=version)
+    ids = list(behind.order_by("pk").values_list("pk", flat=True)[: REPLAN_BATCH + 1])
+    done, failed = 0, 0
+    for pk in ids[:REPLAN_BATCH]:
+        try:
+            measure_replan(actor=actor, measure_id=pk, reason=reason)
+            done += 1
+        except ValidationFailed:
+            failed += 1
+    remaining = behind.count() if len(ids) > REPLAN_BATCH else 0
+    return {"replanned": done, "failed": failed, "remaining": remaining}

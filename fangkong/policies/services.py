@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 
 from fangkong.audit.services import audit_record
 from fangkong.core.actor import Actor
-from fangkong.core.errors import ValidationFailed
+from fangkong.core.errors import PermissionDenied, ValidationFailed
 from fangkong.core.roles import Perm
+from fangkong.regions.models import Level
 
 from .models import ArrivalScope, MeasureType, Policy, PolicyVersion, StageKey
 from .rules import policy_cache_clear
@@ -60,6 +61,9 @@ def validate_stages(stages: dict) -> dict:
 def policy_update(*, actor: Actor, policy_id: int, reason: str, **changes) -> Policy:
     """Change a policy; running measures keep their plan until someone re-plans them."""
     actor.require(Perm.POLICIES_MANAGE)
+    # A policy is city-wide: only an actor whose region covers the whole city may change it.
+    if actor.region.level > Level.CITY:
+        raise PermissionDenied(Perm.POLICIES_MANAGE)
     reason = " ".join((reason or "").split())
     if len(reason) < 2:
         raise ValidationFailed({"reason": [_("请说明修改原因")]})
@@ -70,7 +74,10 @@ def policy_update(*, actor: Actor, policy_id: int, reason: str, **changes) -> Po
     if "stages" in changes:
         changes["stages"] = validate_stages(changes["stages"])
     if "effective_from" in changes and isinstance(changes["effective_from"], str):
-        changes["effective_from"] = dt.date.fromisoformat(changes["effective_from"])
+        try:
+            changes["effective_from"] = dt.date.fromisoformat(changes["effective_from"])
+        except ValueError:
+            raise ValidationFailed({"effective_from": [_("生效日期格式应为 2022-01-01")]}) from None
     if changes.get("arrival_applies_to", policy.arrival_applies_to) not in ArrivalScope.values:
         raise ValidationFailed({"arrival_applies_to": [_("适用范围无效")]})
     before = snapshot(policy)

@@ -1,0 +1,28 @@
+"""Alerts: addressed to a region, seen by those whose scope covers it; marking read."""
+
+from django.urls import reverse
+
+from fangkong.notifications.models import Notification
+from fangkong.notifications.services import notify
+
+
+def test_alerts_reach_the_region_and_above_only(client, world):
+    mine = notify(region_code=world.home_village.code, kind="t", message="本村提醒")
+    notify(region_code=world.other_county.code, kind="t", message="龙山提醒")
+    client.force_login(world.user("grid_worker"))
+    page = client.get(reverse("notifications:inbox"))
+    assert [n.pk for n in page.context["page"]] == [mine.pk]
+    client.force_login(world.user("hq"))
+    assert client.get("/api/v1/notifications").json()[0]["message"] in ("本村提醒", "龙山提醒")
+    assert len(client.get("/api/v1/notifications").json()) == 2
+
+
+def test_mark_read_and_outsider_gets_404(client, world):
+    note = notify(region_code=world.home_village.code, kind="t", message="本村提醒")
+    client.force_login(world.user("outsider"))
+    assert client.post(f"/api/v1/notifications/{note.pk}/read").status_code == 404
+    assert client.post(reverse("notifications:read", args=[note.pk])).status_code == 404
+    client.force_login(world.user("grid_worker"))
+    assert client.post(f"/api/v1/notifications/{note.pk}/read").status_code == 204
+    assert Notification.objects.get(pk=note.pk).read_by.filter(pk=world.user("grid_worker").pk)
+    assert client.get("/api/v1/notifications?unread=true").json() == []

@@ -40,8 +40,12 @@ NAVIGATION: list[NavGroup] = [
         (
             NavEntry(_("隔离管控总览"), "measures:overview", Perm.MEASURES_VIEW),
             NavEntry(_("管控人员"), "measures:list", Perm.MEASURES_VIEW),
+            NavEntry(_("登记管控"), "measures:start", Perm.MEASURES_MANAGE),
             NavEntry(_("逾期与漏报"), "measures:overdue", Perm.MEASURES_VIEW),
+            NavEntry(_("隔离点"), "measures:sites", Perm.MEASURES_VIEW),
             NavEntry(_("防控政策"), "policies:list", Perm.POLICIES_VIEW),
+            NavEntry(_("核酸结果"), "labtests:list", Perm.LABTESTS_VIEW),
+            NavEntry(_("录入核酸结果"), "labtests:record", Perm.LABTESTS_RECORD),
             NavEntry(_("核酸结果导入"), "labtests:import", Perm.LABTESTS_RECORD),
             NavEntry(_("提醒与告警"), "notifications:inbox", Perm.NOTIFICATIONS_VIEW),
         ),

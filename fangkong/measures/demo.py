@@ -32,6 +32,7 @@ from .models import (
     Slot,
 )
 from .planning import measure_start
+from .schedule import next_test_due_refresh
 
 SPEECH_COUNTS = [("close_contact", 2), ("secondary_contact", 95), ("inbound", 24),
                  ("risk_area", 218)]  # fmt: skip
@@ -211,6 +212,7 @@ def _past_results(measures, rng, now) -> None:
     for st, test in zip(done, tests, strict=True):
         st.status, st.test = SampleStatus.NEGATIVE, test
     ScheduledTest.objects.bulk_update(done, ["status", "test"], batch_size=1000)
+    next_test_due_refresh([m.pk for m in measures])
 
 
 def _checkins(measures, rng, now) -> None:

@@ -26,6 +26,21 @@ def next_test_due_sync(measure: Measure) -> None:
         measure.next_test_due = due
 
 
+def next_test_due_refresh(measure_ids: list[int]) -> None:
+    """The same for many measures at once, after a bulk change of their tests (demo, loads)."""
+    due = dict(
+        ScheduledTest.objects.filter(measure_id__in=measure_ids, status=SampleStatus.PENDING)
+        .values_list("measure_id")
+        .annotate(d=Min("due_date"))
+        .order_by()
+    )
+    Measure.objects.bulk_update(
+        [Measure(pk=pk, next_test_due=due.get(pk)) for pk in measure_ids],
+        ["next_test_due"],
+        batch_size=1000,
+    )
+
+
 def _match(measure: Measure, day: dt.date) -> ScheduledTest | None:
     """The pending test this sample answers: due that day, else the latest overdue one,
     else one due the next day (sampled a day early)."""

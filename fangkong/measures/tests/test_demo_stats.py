@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 import random
 from io import StringIO
@@ -23,6 +24,10 @@ def test_demo_reports_the_speech_339_in_centralised_quarantine(world):
         "other": 0,
     }
     assert figures["quarantine"]["overdue_tests"] >= 1
+    # The next test due kept on each measure agrees with its scheduled tests.
+    from fangkong.measures.models import Measure
+
+    assert Measure.objects.filter(next_test_due__lt=dt.date.today()).exists()
     near_full = Site.objects.get(name="吉首市乾州集中隔离点")
     used = near_full.placements.filter(ended_at__isnull=True).count()
     assert used / 60 >= 0.9

@@ -158,7 +158,7 @@ def dashboard_data(*, actor: Actor, region_code: str | None = None, now=None) ->
     return {
         "region": {"code": region.code, "name": region.name, "level": region.level},
         "day": today.isoformat(),
-        "updated_at": run.isoformat() if run else None,
+        "updated_at": timezone.localtime(run).isoformat(timespec="seconds") if run else None,
         "stale": is_stale(run, now=now),
         **summary,
         "completeness": _completeness(actor, region, today),

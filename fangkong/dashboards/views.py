@@ -76,7 +76,9 @@ def _page(request, *, screen: bool):
     query = f"?region={region.code}" if request.GET.get("region") else ""
     region.path = "/".join(region.code[:n] for n in (2, 4, 6, 9, 12) if n <= len(region.code))
     return render(request, "dashboards/screen.html" if screen else "dashboards/dashboard.html", {
-        "data": data, "cards": cards, "region": region, "children": _child_rows(data["children"]),
+        "data": data, "cards": cards, "region": region,
+        "updated_text": (data["updated_at"] or "")[:16].replace("T", " "),
+        "children": _child_rows(data["children"]),
         "child_columns": [label for _, label in CHILD_COLUMNS],
         "breadcrumb": _breadcrumb(actor, region), "categories": CATEGORY_LABELS,
         "api_url": api + query, "drill": region.level < 4,

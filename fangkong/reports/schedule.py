@@ -38,6 +38,17 @@ STATUS_BADGE = {
 }
 
 
+# Two-character labels for the units × days grid.
+SHORT_LABEL = {
+    UnitStatus.ON_TIME: _("按时"),
+    UnitStatus.LATE: _("迟报"),
+    UnitStatus.ZERO: _("零报"),
+    UnitStatus.RETURNED: _("退回"),
+    UnitStatus.MISSING: _("缺报"),
+    UnitStatus.PENDING: _("待报"),
+}
+
+
 def cutoff_at(period: ReportingPeriod, day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, period.cutoff, tzinfo=timezone.get_current_timezone())
 

@@ -19,7 +19,15 @@ from fangkong.core.roles import Perm
 from . import selectors, services
 from .bulletins import bulletin_request
 from .models import Bulletin, BulletinFormat, BulletinStatus
-from .schedule import STATUS_BADGE, UnitStatus, cutoff_at, is_locked, open_day, status_of
+from .schedule import (
+    SHORT_LABEL,
+    STATUS_BADGE,
+    UnitStatus,
+    cutoff_at,
+    is_locked,
+    open_day,
+    status_of,
+)
 
 
 def _day(value: str | None, default: dt.date) -> dt.date:
@@ -36,8 +44,9 @@ def _period(actor):
     return period
 
 
-def _badge(status: str) -> dict:
-    return {"status": status, "label": UnitStatus(status).label, "colour": STATUS_BADGE[status]}
+def _badge(status: str, *, short: bool = False) -> dict:
+    label = SHORT_LABEL[status] if short else UnitStatus(status).label
+    return {"status": status, "label": label, "colour": STATUS_BADGE[status]}
 
 
 @actor_required(Perm.REPORTS_VIEW)
@@ -180,7 +189,10 @@ def board(request):
     result = selectors.board(actor=actor, period=period, until=max(day, period.starts_on))
     shown = result["days"][-14:]
     offset = len(result["days"]) - len(shown)
-    rows = [{**row, "cells": [_badge(s) for s in row["cells"][offset:]]} for row in result["rows"]]
+    rows = [
+        {**row, "cells": [_badge(s, short=True) for s in row["cells"][offset:]]}
+        for row in result["rows"]
+    ]
     today_rows = selectors.completeness(actor=actor, period=period, day=day)
     for row in today_rows["units"]:
         row["badge"] = _badge(row["status"])

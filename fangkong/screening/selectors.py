@@ -2,7 +2,8 @@
 
 Progress figures are aggregates over one covering index (region, batch, status, four_clear,
 merge_kind, invalid, deadline): records merged into another are left out of region figures
-(a person is counted once), repeats within a file are left out of batch figures.
+(a person is counted once), repeats within a file are left out of batch figures. Filters use
+merge_kind, not merged_into, so that PostgreSQL can answer from the index alone.
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ def batch_progress(*, actor: Actor, batch: ScreeningBatch) -> dict:
 def progress_page(*, actor: Actor, batch: ScreeningBatch | None = None) -> dict:
     """Per batch and per child region of the actor's region: three queries."""
     now = timezone.now()
-    records = records_visible(actor).filter(merged_into__isnull=True)
+    records = records_visible(actor).filter(merge_kind=MergeKind.NONE)
     if batch is not None:
         records = records.filter(batch=batch)
     per_batch = {
@@ -129,7 +130,7 @@ def overdue_page(*, actor: Actor, page: int = 1) -> dict:
     now = timezone.now()
     base = (
         records_visible(actor)
-        .filter(merged_into__isnull=True, deadline__lt=now)
+        .filter(merge_kind=MergeKind.NONE, deadline__lt=now)
         .exclude(status=Status.CLOSED)
     )
     count = base.aggregate(n=Count("*"))["n"]
@@ -150,7 +151,7 @@ def overdue_page(*, actor: Actor, page: int = 1) -> dict:
 
 def my_records(*, actor: Actor, closed: bool = False, limit: int = 200) -> list[ScreeningRecord]:
     """A grid worker's (or anyone's) records to act on, nearest deadline first."""
-    records = records_visible(actor).filter(merged_into__isnull=True, invalid=False)
+    records = records_visible(actor).filter(merge_kind=MergeKind.NONE, invalid=False)
     records = (
         records.filter(status=Status.CLOSED) if closed else records.exclude(status=Status.CLOSED)
     )
@@ -159,7 +160,7 @@ def my_records(*, actor: Actor, closed: bool = False, limit: int = 200) -> list[
 
 
 def my_counts(*, actor: Actor) -> dict:
-    base = records_visible(actor).filter(merged_into__isnull=True, invalid=False)
+    base = records_visible(actor).filter(merge_kind=MergeKind.NONE, invalid=False)
     return base.aggregate(
         open=Count("status", filter=~Q(status=Status.CLOSED)),
         closed=Count("status", filter=Q(status=Status.CLOSED)),

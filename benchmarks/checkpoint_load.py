@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -93,10 +94,10 @@ def main() -> int:
         run_load(f"{base}/api/v1/checkpoints/{CHECKPOINT_CODE}/screenings", **warm)
         run_load(f"{base}/healthz", **{**warm, "bodies": None})
         load = dict(seconds=args.seconds, connections=args.connections, token=token)
-        verdict = run_load(
-            f"{base}/api/v1/checkpoints/{CHECKPOINT_CODE}/screenings", bodies=bodies, **load
+        verdict = _measured(
+            server, f"{base}/api/v1/checkpoints/{CHECKPOINT_CODE}/screenings", bodies, load
         )
-        trivial = run_load(f"{base}/healthz", bodies=None, **load)
+        trivial = _measured(server, f"{base}/healthz", None, load)
     finally:
         _stop(server)
     _report(verdict, trivial, mix, args, load_before, os.getloadavg())
@@ -104,6 +105,55 @@ def main() -> int:
         path.unlink()
     work.rmdir()
     return 0 if verdict["errors"] == 0 and trivial["errors"] == 0 else 1
+
+
+def _measured(server: subprocess.Popen, url: str, bodies: Path | None, load: dict) -> dict:
+    """run_load, with the CPU time that the server's workers, PostgreSQL and the load generator
+    each spent per request: on a machine of two cores, what the throughput is made of."""
+    before = _cpu_seconds(server.pid), resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = run_load(url, bodies=bodies, **load)
+    after = _cpu_seconds(server.pid), resource.getrusage(resource.RUSAGE_CHILDREN)
+    n = max(result["requests"], 1)
+    generator = (after[1].ru_utime + after[1].ru_stime) - (before[1].ru_utime + before[1].ru_stime)
+    result["cpu_ms_per_request"] = {
+        "workers": round((after[0][0] - before[0][0]) * 1000 / n, 3),
+        "postgres": round((after[0][1] - before[0][1]) * 1000 / n, 3),
+        "generator": round(generator * 1000 / n, 3),
+    }
+    return result
+
+
+def _cpu_seconds(gunicorn_pid: int) -> tuple[float, float]:
+    """(CPU seconds of the gunicorn workers, of this cluster's PostgreSQL processes), read from
+    /proc; the cluster is found as the parent of this process's own database backend."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        postmaster = _stat(cursor.fetchone()[0])[1]
+    workers = postgres = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        stat = _stat(int(entry.name))
+        if stat is None:
+            continue
+        if stat[1] == gunicorn_pid:
+            workers += stat[2]
+        elif stat[1] == postmaster or int(entry.name) == postmaster:
+            postgres += stat[2]
+    return workers, postgres
+
+
+def _stat(pid: int) -> tuple[int, int, float] | None:
+    """(pid, parent pid, user + system CPU seconds) of a process, or None once it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2 :].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return pid, int(fields[1]), (int(fields[11]) + int(fields[12])) / ticks
 
 
 def _ensure_wrk() -> None:
@@ -206,6 +256,11 @@ def _report(verdict: dict, trivial: dict, mix: dict, args, before, after) -> Non
             f"{label:<28}{r['rps']:>10.0f}{r['p50_ms']:>10.1f}{r['p99_ms']:>10.1f}{r['errors']:>10}"
         )
     print(f"ratio verdict / trivial: {ratio:.2f}")
+    print("CPU ms per request      workers  postgres  generator")
+    for label, r in (("POST verdict", verdict), ("GET /healthz (trivial)", trivial)):
+        cpu = r.get("cpu_ms_per_request", {})
+        print(f"{label:<23}{cpu.get('workers', 0):>8.3f}{cpu.get('postgres', 0):>10.3f}"
+              f"{cpu.get('generator', 0):>11.3f}")  # fmt: skip
     ok = verdict["errors"] == 0 and verdict["p99_ms"] < 50 and ratio >= 0.5
     print(f"targets (no errors, p99 < 50 ms, ratio >= 0.5): {'met' if ok else 'NOT met'}")
     print(json.dumps({"verdict": verdict, "trivial": trivial, "ratio": round(ratio, 3),

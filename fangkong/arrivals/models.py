@@ -35,10 +35,17 @@ class ArrivalStatus(models.TextChoices):
 class Arrival(ScopedModel):
     scope_field = "region__code"
 
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    # Written on the checkpoint hot path: no database constraint on the person and the region
+    # (a key-share lock on the referenced row per insert; PROTECT holds in the ORM), and no
+    # index of its own on the person (arrival_person_source leads with it).
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="+", db_index=False,
+        db_constraint=False,
+    )  # fmt: skip
     region = models.ForeignKey(
-        "regions.Region", verbose_name=_("目的地"), on_delete=models.PROTECT, related_name="+"
-    )
+        "regions.Region", verbose_name=_("目的地"), on_delete=models.PROTECT, related_name="+",
+        db_constraint=False,
+    )  # fmt: skip
     address = models.CharField(_("详细地址"), max_length=200, blank=True)
     source = models.CharField(_("来源"), max_length=16, choices=ArrivalSource.choices)
     source_ref = models.CharField(_("来源记录"), max_length=40, blank=True)
@@ -84,8 +91,15 @@ class ArrivalObligation(ScopedModel):
     scope_field = "region__code"
 
     arrival = models.ForeignKey(Arrival, on_delete=models.CASCADE, related_name="obligations")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    # As on Arrival: no database constraint on person and region, and obligation_person leads
+    # with the person.
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="+", db_index=False,
+        db_constraint=False,
+    )  # fmt: skip
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     kind = models.CharField(_("事项"), max_length=24)
     due_at = models.DateTimeField(_("期限"), null=True, blank=True)
     ends_at = models.DateTimeField(_("结束时间"), null=True, blank=True)

@@ -15,6 +15,7 @@ import json
 from decimal import Decimal
 from functools import cache
 
+import psycopg
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
@@ -61,8 +62,11 @@ def _fetchone(sql: str, params: list):
     # Django checks the connection's health before the first query of a request; the
     # statement run here is that check, so later queries need not make their own.
     connection.health_check_done = True
-    with connection.wrap_database_errors, connection.connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    # A server-side binding cursor, prepared: PostgreSQL parses and plans each of the few hot
+    # statements once per connection (persistent connections keep them), where Django's
+    # client-side binding cursors send new statement text every time.
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
         return cursor.fetchone()
 
 

@@ -61,7 +61,14 @@ class Checkpoint(ScopedModel):
 class CheckRecord(ScopedModel):
     scope_field = "region__code"
 
-    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="checks")
+    # References from the busiest insert of the platform carry no database constraint: each
+    # would cost a key-share lock on the referenced row per check (every concurrent check locks
+    # the same checkpoint and county rows). PROTECT still holds in the ORM; checkpoints are
+    # closed, never deleted; see docs/decisions/0020-checkpoint-hot-path.md.
+    checkpoint = models.ForeignKey(
+        Checkpoint, on_delete=models.PROTECT, related_name="checks", db_constraint=False,
+        db_index=False,  # check_checkpoint_time leads with it
+    )  # fmt: skip
     # The checkpoint's county, copied so that scoping needs no join.
     region = models.ForeignKey(
         "regions.Region",
@@ -69,11 +76,13 @@ class CheckRecord(ScopedModel):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     checked_at = models.DateTimeField(_("核验时间"))
     person = models.ForeignKey(
-        "people.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="+"
-    )
+        "people.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="+",
+        db_constraint=False,
+    )  # fmt: skip
     health_code = models.CharField(_("健康码"), max_length=8, choices=HealthCode.choices)
     itinerary = models.JSONField(_("行程"), default=list, blank=True)
     itinerary_star = models.BooleanField(_("行程卡带星号"), default=False)
@@ -95,6 +104,7 @@ class CheckRecord(ScopedModel):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     api_token_id = models.BigIntegerField(null=True, blank=True)
 

@@ -155,3 +155,27 @@ def test_a_checkpoint_qr_leads_to_its_county(client, world, checkpoint):
 
 def test_tampered_receipt_is_404(client, world):
     assert client.get(reverse("arrivals:receipt", args=["nonsense"])).status_code == 404
+
+
+def test_a_red_code_report_starts_centralised_quarantine_where_a_bed_is_free(client, world):
+    from fangkong.measures.models import Measure, Room, Site, SiteStatus
+
+    site = Site.objects.create(name="吉首市集中隔离点", region=world.home_county,
+                               status=SiteStatus.ACTIVE)  # fmt: skip
+    Room.objects.create(site=site, number="101", beds=1)
+
+    client.post(url(world), form(world, health_code="red"))
+
+    arrival = Arrival.objects.get()
+    assert arrival.verdict == "transfer"
+    measure = Measure.objects.get(person_id=arrival.person_id)
+    assert measure.site == site and measure.source == "arrival"
+    assert arrival.obligations.get(kind="centralised_quarantine").status == "done"
+
+
+def test_a_red_code_report_without_a_free_bed_awaits_a_site(client, world):
+    client.post(url(world), form(world, health_code="red"))
+
+    arrival = Arrival.objects.get()
+    kinds = dict(arrival.obligations.values_list("kind", "status"))
+    assert kinds == {"centralised_quarantine": "open", "await_site": "open"}

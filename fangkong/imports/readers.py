@@ -61,7 +61,9 @@ def open_table(path: str | Path, filename: str | None = None) -> TableSource:
     if head.startswith(OLE2_MAGIC):
         return _open_ole2(path, label)
     if head.startswith(b"%PDF"):
-        raise FileRefused(_("文件“%(name)s”是PDF，不是表格：请上传Excel或CSV文件") % {"name": label})
+        raise FileRefused(
+            _("文件“%(name)s”是PDF，不是表格：请上传Excel或CSV文件") % {"name": label}
+        )
     return TableSource(kind="csv", path=path, encoding=_detect_text_encoding(head, label))
 
 
@@ -167,7 +169,11 @@ def _workbook_rows(path: Path, sheet_name: str | None) -> Iterator[SourceRow]:
 
     workbook = CalamineWorkbook.from_path(str(path))
     try:
-        sheet = workbook.get_sheet_by_name(sheet_name) if sheet_name else workbook.get_sheet_by_index(0)
+        sheet = (
+            workbook.get_sheet_by_name(sheet_name)
+            if sheet_name
+            else workbook.get_sheet_by_index(0)
+        )
         # calamine starts at the first non-empty cell; keep the row numbers the user sees.
         first_row = sheet.start[0] if sheet.start else 0
         for offset, cells in enumerate(sheet.iter_rows()):
@@ -180,8 +186,7 @@ def read_bytes_to_temp(data: bytes, suffix: str = "") -> Path:
     """Store uploaded bytes in a private temporary file (for tests and small uploads)."""
     import tempfile
 
-    handle = tempfile.NamedTemporaryFile(delete=False, suffix=suffix)
-    with handle:
+    with tempfile.NamedTemporaryFile(delete=False, suffix=suffix) as handle:
         handle.write(data)
     return Path(handle.name)
 

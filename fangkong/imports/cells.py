@@ -82,8 +82,12 @@ def _build(parts: dict, text: str) -> tuple[dt.datetime, bool]:
     has_time = parts.get("H") is not None
     try:
         value = dt.datetime(
-            int(parts["y"]), int(parts["m"]), int(parts["d"]),
-            int(parts["H"] or 0), int(parts.get("M") or 0), int(parts.get("S") or 0),
+            int(parts["y"]),
+            int(parts["m"]),
+            int(parts["d"]),
+            int(parts["H"] or 0),
+            int(parts.get("M") or 0),
+            int(parts.get("S") or 0),
         )
     except ValueError:
         raise CellError(_("日期“%(value)s”不存在") % {"value": text}) from None

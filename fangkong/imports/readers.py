@@ -89,9 +89,7 @@ def _open_ole2(path: Path, label: str) -> TableSource:
     with path.open("rb") as handle:
         content = handle.read()
     if "EncryptedPackage".encode("utf-16-le") in content:
-        raise FileRefused(
-            _("文件“%(name)s”设置了打开密码：请取消密码后重新上传") % {"name": label}
-        )
+        raise FileRefused(_("文件“%(name)s”设置了打开密码：请取消密码后重新上传") % {"name": label})
     if "WordDocument".encode("utf-16-le") in content:
         raise FileRefused(_("文件“%(name)s”是Word文档，不是Excel表格") % {"name": label})
     return _first_sheet(TableSource(kind="xls", path=path), label)
@@ -170,9 +168,7 @@ def _workbook_rows(path: Path, sheet_name: str | None) -> Iterator[SourceRow]:
     workbook = CalamineWorkbook.from_path(str(path))
     try:
         sheet = (
-            workbook.get_sheet_by_name(sheet_name)
-            if sheet_name
-            else workbook.get_sheet_by_index(0)
+            workbook.get_sheet_by_name(sheet_name) if sheet_name else workbook.get_sheet_by_index(0)
         )
         # calamine starts at the first non-empty cell; keep the row numbers the user sees.
         first_row = sheet.start[0] if sheet.start else 0

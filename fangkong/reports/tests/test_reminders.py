@@ -59,3 +59,15 @@ def test_the_missing_list_goes_to_the_hq_after_the_cutoff(
 
 def test_a_tick_the_next_morning_still_escalates_yesterday(period, units):
     assert reports_tick(now=at(DAY + dt.timedelta(days=1), 8))["escalated"] == period.units.count()
+
+
+def test_the_tick_command_reminds_and_refreshes_the_dashboard(period, settled, capsys):
+    from django.core.management import call_command
+
+    from fangkong.dashboards.models import RegionFigure
+
+    with time_machine.travel(at(DAY, 15, 10), tick=False):
+        call_command("reports-tick")
+    out = capsys.readouterr().out
+    assert f"reminded={period.units.count()}" in out and "figures=" in out
+    assert RegionFigure.objects.filter(day=DAY, region_id=period.region_id).exists()

@@ -41,6 +41,7 @@ CHILD_KEYS = (
     "measures.home_monitoring",
     "arrivals.new",
     "arrivals.overdue_tests",
+    "measures.overdue_tests",
     "checks.total",
     "tests.sampled",
     "tests.positive",

@@ -24,6 +24,7 @@ FIGURE_CARDS = (
     ("tests.sampled", "今日核酸采样", "人次"),
     ("tests.positive", "今日阳性", "人"),
     ("arrivals.overdue_tests", "落地检逾期", "人"),
+    ("measures.overdue_tests", "管控核酸逾期", "人次"),
 )
 
 
@@ -40,7 +41,12 @@ CHILD_COLUMNS = (
     ("tests.sampled", "采样"),
     ("tests.positive", "阳性"),
 )
-ALERT_KEYS = ("screening.overdue", "tests.positive", "arrivals.overdue_tests")
+ALERT_KEYS = (
+    "screening.overdue",
+    "tests.positive",
+    "arrivals.overdue_tests",
+    "measures.overdue_tests",
+)
 
 
 def _child_rows(children: list[dict]) -> list[dict]:

@@ -13,6 +13,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 Rows = dict[str, dict[str, float]]
 
@@ -88,7 +89,19 @@ def measures_figures(*, prefix: str, start: dt.datetime, end: dt.datetime, group
     rows = _merge(_zero(prefix, group, list(aggregates)), _grouped(qs, group=group, **aggregates))
     for figures in rows.values():
         figures["measures.centralised.other"] = figures.pop("measures.centralised.other_all", 0)
-    return rows
+    # Scheduled tests still pending after their day, for people still under a measure.
+    from fangkong.measures.models import RUNNING, ScheduledTest
+
+    overdue = ScheduledTest.objects.filter(
+        measure__region__code__startswith=prefix,
+        measure__status__in=RUNNING,
+        status="pending",
+        due_date__lt=timezone.localdate(end),
+    )
+    for figures in rows.values():
+        figures.setdefault("measures.overdue_tests", 0)
+    return _merge(rows, _grouped(overdue, group=group, field="measure__region_id",
+                                 **{"measures.overdue_tests": Count("*")}))  # fmt: skip
 
 
 def labtests_figures(*, prefix: str, start: dt.datetime, end: dt.datetime, group: int) -> Rows:

@@ -82,3 +82,18 @@ def test_a_city_work_group_sees_the_whole_city(world, period, units, actor_of):
                              unit=units["workgroup"], day=DAY)  # fmt: skip
     assert report.prefilled["tests.sampled"] == 4  # the home county's 3 and the other's 1
     assert report.prefilled["tests.positive"] == 2
+
+
+def test_overdue_scheduled_tests_equal_a_direct_count(world, period, units, actor_of):
+    from fangkong.measures.models import RUNNING, ScheduledTest
+    from fangkong.reports.figures import region_figures
+    from fangkong.reports.schedule import window
+
+    _measures(world, actor_of("county_operator"))
+    county = world.home_county.code
+    figures = region_figures(window(period, DAY, county))
+    direct = ScheduledTest.objects.filter(
+        measure__region__code__startswith=county, measure__status__in=RUNNING,
+        status="pending", due_date__lt=DAY,
+    ).count()  # fmt: skip
+    assert figures["measures.overdue_tests"] == direct > 0

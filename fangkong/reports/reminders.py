@@ -113,3 +113,22 @@ def reports_tick(*, now: dt.datetime | None = None) -> dict[str, int]:
         for day in (today - dt.timedelta(days=1), today):
             counts["escalated"] += escalate(period, day, now=now)
     return counts
+
+
+def units_chase(*, actor, period: ReportingPeriod, day: dt.date) -> list[CommandUnit]:
+    """催报 by hand: the comprehensive group chases the visible units not yet reported."""
+    from fangkong.audit.services import audit_record
+    from fangkong.core.roles import Perm
+
+    actor.require(Perm.REPORTS_REVIEW)
+    visible = set(period.units.visible_to(actor).values_list("pk", flat=True))
+    chased = [u for u in _unsubmitted(period, day) if u.pk in visible]
+    message = _("综合组催报：请尽快报送 %(day)s 日报告（截止 %(time)s）。") % {
+        "day": day.strftime("%m月%d日"),
+        "time": period.cutoff.strftime("%H:%M"),
+    }
+    for unit in chased:
+        notify_unit(unit, kind="reports.chase", message=message)
+    audit_record(actor=actor, action="reports.units.chased", obj=period,
+                 changes={"day": day.isoformat(), "units": [u.pk for u in chased]})  # fmt: skip
+    return chased

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.report_detail, name="detail"),
     path("<int:pk>/return/", views.report_return, name="return"),
     path("board/", views.board, name="board"),
+    path("board/chase/", views.chase, name="chase"),
     path("periods/", views_periods.periods, name="periods"),
     path("bulletins/", views.bulletins, name="bulletins"),
     path("bulletins/<int:pk>/download/", views.bulletin_download, name="bulletin_download"),

@@ -8,6 +8,7 @@ import datetime as dt
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -200,7 +201,22 @@ def board(request):
         "period": period, "day": day, "days": shown, "rows": rows,
         "per_day": [result["per_day"][d] for d in shown], "overall": result["overall"],
         "today": today_rows, "statuses": [_badge(s) for s in UnitStatus.values],
+        "can_chase": actor.can(Perm.REPORTS_REVIEW)
+        and (today_rows["counts"]["pending"] or today_rows["counts"]["missing"]),
     })  # fmt: skip
+
+
+@require_POST
+@actor_required(Perm.REPORTS_REVIEW)
+def chase(request):
+    from .reminders import units_chase
+
+    actor = request.actor
+    period = _period(actor)
+    day = _day(request.POST.get("date"), timezone.localdate())
+    chased = units_chase(actor=actor, period=period, day=day)
+    messages.success(request, _("已向 %(n)d 个未报单位催报。") % {"n": len(chased)})
+    return redirect(f"{reverse('reports:board')}?date={day.isoformat()}")
 
 
 @actor_required(Perm.REPORTS_VIEW)

@@ -123,3 +123,18 @@ def test_the_comprehensive_group_sets_up_a_period(client, world):
     assert period.units.count() == len(units) and period.region_id == world.city.code
     client.force_login(world.user("county_operator"))
     assert client.post(reverse("reports:periods"), {"name": "x"}).status_code == 403
+
+
+def test_chasing_from_the_board_notifies_the_units_not_yet_in(client, world, county_report):
+    from fangkong.notifications.models import Notification
+
+    client.force_login(world.user("comprehensive"))
+    with time_machine.travel(at(DAY, 15), tick=False):
+        assert "一键催报" in client.get(reverse("reports:board")).content.decode()
+        response = client.post(reverse("reports:chase"), {"date": DAY_S})
+    assert response.status_code == 302
+    chased = Notification.objects.filter(kind="reports.chase")
+    assert chased.count() == county_report.period.units.count() - 1
+    assert not chased.filter(message__startswith=county_report.unit.name).exists()
+    client.force_login(world.user("county_operator"))
+    assert client.post(reverse("reports:chase"), {"date": DAY_S}).status_code == 403

@@ -16,6 +16,7 @@ from .placements import placement_transfer
 from .planning import measure_start
 from .release import measure_extend, measure_release_early
 from .selectors import measure_list, overview, sites_with_occupancy
+from .sites import rooms_add, site_create, site_readiness_update, site_update
 
 router = Router(tags=["measures"])
 
@@ -185,3 +186,81 @@ def release_measure(request: HttpRequest, measure_id: int, payload: ReleaseIn):
         reason=payload.reason,
         to_next_stage=payload.to_next_stage,
     )
+
+
+class SiteIn(Schema):
+    name: str
+    region: str | None = None
+    address: str = ""
+    kind: str = "dedicated"
+    status: str = "standby"
+    officer: str = ""
+    officer_phone: str = ""
+    warning_percent: int = 90
+    staff_ids: list[int] = []
+
+
+class SitePatch(Schema):
+    name: str | None = None
+    address: str | None = None
+    kind: str | None = None
+    status: str | None = None
+    officer: str | None = None
+    officer_phone: str | None = None
+    warning_percent: int | None = None
+    staff_ids: list[int] | None = None
+    supplies_ready: bool | None = None
+    staff_ready: bool | None = None
+    last_drill_on: dt.date | None = None
+
+
+class RoomsIn(Schema):
+    numbers: str
+    floor: int = 1
+    beds: int = 1
+
+
+def _site_out(actor: Actor, pk: int):
+    return sites_with_occupancy(actor=actor).get(pk=pk)
+
+
+@router.post("/sites", response={201: SiteOut}, summary="Create a quarantine site")
+def create_site(request: HttpRequest, payload: SiteIn):
+    actor: Actor = request.actor
+    data = payload.dict()
+    staff_ids = data.pop("staff_ids")
+    data["region_id"] = data.pop("region") or actor.region.code
+    site = site_create(actor=actor, staff_ids=staff_ids, **data)
+    return 201, _site_out(actor, site.pk)
+
+
+@router.patch("/sites/{site_id}", response=SiteOut, summary="Edit a site and its readiness")
+def patch_site(request: HttpRequest, site_id: int, payload: SitePatch):
+    actor: Actor = request.actor
+    site = site_get(actor=actor, pk=site_id)
+    data = payload.dict(exclude_unset=True)
+    readiness = {k: data.pop(k) for k in ("supplies_ready", "staff_ready", "last_drill_on")
+                 if k in data}  # fmt: skip
+    staff_ids = data.pop("staff_ids", None)
+    if data or staff_ids is not None:
+        site_update(actor=actor, site_id=site.pk, staff_ids=staff_ids, **data)
+    if readiness:
+        site_readiness_update(
+            actor=actor,
+            site_id=site.pk,
+            supplies_ready=readiness.get("supplies_ready", site.supplies_ready),
+            staff_ready=readiness.get("staff_ready", site.staff_ready),
+            last_drill_on=readiness.get("last_drill_on", site.last_drill_on),
+        )
+    return _site_out(actor, site.pk)
+
+
+@router.post("/sites/{site_id}/rooms", response={201: SiteOut}, summary="Add rooms to a site")
+def add_rooms(request: HttpRequest, site_id: int, payload: RoomsIn):
+    actor: Actor = request.actor
+    site = site_get(actor=actor, pk=site_id)
+    rooms_add(
+        actor=actor, site_id=site.pk, numbers=payload.numbers, floor=payload.floor,
+        beds=payload.beds,
+    )  # fmt: skip
+    return 201, _site_out(actor, site.pk)

@@ -71,6 +71,7 @@ URL_EXEMPT = {
 
 API_CASES = {
     "/measures/sites/{site_id}": lambda world, village: {"site_id": _site(world, village).pk},
+    "/measures/sites/{site_id}/rooms": lambda world, village: {"site_id": _site(world, village).pk},
     "/measures/{measure_id}": lambda world, village: {"measure_id": _measure(world, village).pk},
     "/measures/{measure_id}/transfer": lambda world, village: {
         "measure_id": _measure(world, village).pk

@@ -57,3 +57,26 @@ def test_site_staff_may_not_override_and_outsider_gets_404(
     assert _post(client, url, {"reason": "想提前走"}).status_code == 403
     client.force_login(world.user("outsider"))
     assert _post(client, url, {"reason": "想提前走"}).status_code == 404
+
+
+def test_sites_over_the_api(client, world):
+    client.force_login(world.user("county_operator"))
+    response = _post(client, "/api/v1/measures/sites", {"name": "接口隔离点", "status": "active"})
+    assert response.status_code == 201 and response.json()["region"] == world.home_county.code
+    pk = response.json()["id"]
+    response = _post(client, f"/api/v1/measures/sites/{pk}/rooms", {"numbers": "1-3", "beds": 2})
+    assert response.status_code == 201 and response.json()["beds"] == 6
+    response = client.patch(
+        f"/api/v1/measures/sites/{pk}",
+        json.dumps({"supplies_ready": True, "last_drill_on": "2022-01-09", "officer": "张三"}),
+        "application/json",
+    )
+    site = Site.objects.get(pk=pk)
+    assert response.status_code == 200 and site.supplies_ready and site.officer == "张三"
+    client.force_login(world.user("outsider"))
+    response = client.patch(
+        f"/api/v1/measures/sites/{pk}", json.dumps({"status": "closed"}), "application/json"
+    )
+    assert response.status_code == 404
+    client.force_login(world.user("grid_worker"))
+    assert _post(client, "/api/v1/measures/sites", {"name": "越权"}).status_code == 403

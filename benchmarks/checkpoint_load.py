@@ -42,7 +42,7 @@ from lib.checkpoint_data import (  # noqa: E402
     prepare_world,
     request_bodies,
 )
-from lib.loadgen import run_load  # noqa: E402
+from lib.loadgen import merge, run_load  # noqa: E402
 
 
 def main() -> int:
@@ -52,6 +52,10 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--slices", type=int, default=6,
+        help="alternate the two endpoints in this many slices of seconds/slices each",
+    )  # fmt: skip
     parser.add_argument(
         "--profile", type=int, default=0, metavar="SECONDS",
         help="instead of measuring, drive one cProfile'd worker for SECONDS and print its profile",
@@ -93,11 +97,16 @@ def main() -> int:
         warm = dict(seconds=5, connections=args.connections, token=token, bodies=bodies)
         run_load(f"{base}/api/v1/checkpoints/{CHECKPOINT_CODE}/screenings", **warm)
         run_load(f"{base}/healthz", **{**warm, "bodies": None})
-        load = dict(seconds=args.seconds, connections=args.connections, token=token)
-        verdict = _measured(
-            server, f"{base}/api/v1/checkpoints/{CHECKPOINT_CODE}/screenings", bodies, load
-        )
-        trivial = _measured(server, f"{base}/healthz", None, load)
+        # Both endpoints in alternating slices, so that both meet the same share of a machine
+        # that other work may be using; each gets --seconds in all.
+        load = dict(seconds=max(args.seconds // args.slices, 1), connections=args.connections,
+                    token=token)  # fmt: skip
+        verdict_url = f"{base}/api/v1/checkpoints/{CHECKPOINT_CODE}/screenings"
+        slices = {"verdict": [], "trivial": []}
+        for _ in range(args.slices):
+            slices["verdict"].append(_measured(server, verdict_url, bodies, load))
+            slices["trivial"].append(_measured(server, f"{base}/healthz", None, load))
+        verdict, trivial = (_combined(slices[k]) for k in ("verdict", "trivial"))
     finally:
         _stop(server)
     _report(verdict, trivial, mix, args, load_before, os.getloadavg())
@@ -113,14 +122,24 @@ def _measured(server: subprocess.Popen, url: str, bodies: Path | None, load: dic
     before = _cpu_seconds(server.pid), resource.getrusage(resource.RUSAGE_CHILDREN)
     result = run_load(url, bodies=bodies, **load)
     after = _cpu_seconds(server.pid), resource.getrusage(resource.RUSAGE_CHILDREN)
-    n = max(result["requests"], 1)
     generator = (after[1].ru_utime + after[1].ru_stime) - (before[1].ru_utime + before[1].ru_stime)
-    result["cpu_ms_per_request"] = {
-        "workers": round((after[0][0] - before[0][0]) * 1000 / n, 3),
-        "postgres": round((after[0][1] - before[0][1]) * 1000 / n, 3),
-        "generator": round(generator * 1000 / n, 3),
+    result["cpu_seconds"] = {
+        "workers": after[0][0] - before[0][0],
+        "postgres": after[0][1] - before[0][1],
+        "generator": generator,
     }
     return result
+
+
+def _combined(results: list[dict]) -> dict:
+    combined = merge(results)
+    n = max(combined["requests"], 1)
+    combined["cpu_ms_per_request"] = {
+        key: round(sum(r["cpu_seconds"][key] for r in results) * 1000 / n, 3)
+        for key in ("workers", "postgres", "generator")
+    }
+    combined["slices_rps"] = [round(r["rps"]) for r in results]
+    return combined
 
 
 def _cpu_seconds(gunicorn_pid: int) -> tuple[float, float]:
@@ -244,7 +263,8 @@ def _report(verdict: dict, trivial: dict, mix: dict, args, before, after) -> Non
     ratio = verdict["rps"] / trivial["rps"] if trivial["rps"] else 0.0
     print(
         f"\ncheckpoint load: {args.workers} gunicorn sync workers, {args.connections} "
-        f"connections, {args.seconds} s each, generator {verdict['generator']}; "
+        f"connections, {args.seconds} s each in {args.slices} alternating slices, generator "
+        f"{verdict['generator']}; "
         f"{args.people:,} people, {args.checks:,} past checks"
     )
     b, a = (" ".join(f"{x:.2f}" for x in avg) for avg in (before, after))
@@ -256,6 +276,7 @@ def _report(verdict: dict, trivial: dict, mix: dict, args, before, after) -> Non
             f"{label:<28}{r['rps']:>10.0f}{r['p50_ms']:>10.1f}{r['p99_ms']:>10.1f}{r['errors']:>10}"
         )
     print(f"ratio verdict / trivial: {ratio:.2f}")
+    print(f"req/s by slice: verdict {verdict['slices_rps']}, trivial {trivial['slices_rps']}")
     print("CPU ms per request      workers  postgres  generator")
     for label, r in (("POST verdict", verdict), ("GET /healthz (trivial)", trivial)):
         cpu = r.get("cpu_ms_per_request", {})

@@ -40,14 +40,51 @@ request = function()
   return wrk.format("GET", nil, headers, nil)
 end
 done = function(summary, latency, requests)
+  local points = {}
+  for i = 0, 99 do points[#points + 1] = string.format("%d", latency:percentile(i + 0.5)) end
   io.write(string.format(
     'JSON{"requests":%d,"duration_us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,' ..
-    '"timeout":%d,"p50":%d,"p99":%d}\n',
+    '"timeout":%d,"p50":%d,"p99":%d,"points":[%s]}\n',
     summary.requests, summary.duration, summary.errors.connect, summary.errors.read,
     summary.errors.write, summary.errors.status, summary.errors.timeout,
-    latency:percentile(50), latency:percentile(99)))
+    latency:percentile(50), latency:percentile(99), table.concat(points, ",")))
 end
 """
+
+
+def merge(results: list[dict]) -> dict:
+    """Runs of one endpoint taken as one: throughput over their summed time, errors summed,
+    p50/p99 from their latency distributions weighted by their requests."""
+    requests = sum(r["requests"] for r in results)
+    seconds = sum(r["seconds"] for r in results)
+    weighted = sorted(
+        (point, r["requests"] / 100) for r in results for point in r.get("points_ms", [])
+    )
+    total = sum(w for _p, w in weighted) or 1
+
+    def percentile(q: float) -> float:
+        seen = 0.0
+        for point, weight in weighted:
+            seen += weight
+            if seen >= total * q:
+                return point
+        return weighted[-1][0] if weighted else 0.0
+
+    merged = {
+        "generator": results[0]["generator"],
+        "runs": len(results),
+        "requests": requests,
+        "seconds": round(seconds, 2),
+        "rps": requests / seconds if seconds else 0.0,
+        "p50_ms": percentile(0.50),
+        "p99_ms": percentile(0.99),
+        "worst_run_p99_ms": max(r["p99_ms"] for r in results),
+        "errors": sum(r["errors"] for r in results),
+    }
+    details = [r["error_detail"] for r in results if "error_detail" in r]
+    if details:
+        merged["error_detail"] = {k: sum(d[k] for d in details) for k in details[0]}
+    return merged
 
 
 def run_load(url: str, *, seconds: int, connections: int, token: str, bodies: Path | None):
@@ -78,7 +115,10 @@ def _wrk(url, seconds, connections, token, bodies) -> dict:
     return {
         "generator": "wrk",
         "requests": raw["requests"],
+        "seconds": raw["duration_us"] / 1e6,
         "rps": raw["requests"] / (raw["duration_us"] / 1e6),
+        # The latency at the middle of each percent of requests, for merging runs.
+        "points_ms": [x / 1000 for x in raw["points"]],
         "p50_ms": raw["p50"] / 1000,
         "p99_ms": raw["p99"] / 1000,
         "errors": errors,
@@ -131,10 +171,16 @@ def _threads(url, seconds, connections, token, bodies) -> dict:
     elapsed = time.monotonic() - started
     latencies.sort()
     q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0] * 99
+    n = len(latencies)
+    points = (
+        [latencies[min(int((i + 0.5) * n / 100), n - 1)] * 1000 for i in range(100)] if n else []
+    )
     return {
         "generator": "http.client threads",
-        "requests": len(latencies),
-        "rps": len(latencies) / elapsed,
+        "requests": n,
+        "seconds": elapsed,
+        "rps": n / elapsed,
+        "points_ms": points,
         "p50_ms": q[49] * 1000,
         "p99_ms": q[98] * 1000,
         "errors": errors[0],

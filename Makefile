@@ -12,7 +12,8 @@ export UV_FROZEN := 1
 UV := scripts/uv
 FANGKONG := $(UV) run fangkong
 TEST_PACKAGES := chromium fonts-noto-cjk gettext \
-	'libreoffice-writer-nogui|libreoffice-writer' 'libreoffice-calc-nogui|libreoffice-calc'
+	'libreoffice-writer-nogui|libreoffice-writer' 'libreoffice-calc-nogui|libreoffice-calc' \
+	poppler-utils
 
 .PHONY: help demo serve install python-deps node-deps messages makemessages system-packages \
 	test lint lint-ruff lint-format lint-migrations lint-deploy test-sqlite test-postgres \

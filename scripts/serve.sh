@@ -48,6 +48,9 @@ pids+=($!)
 # No autoreload: with it the worker runs as a child of the PID held here.
 "$bin/fangkong" db_worker --no-reload &
 pids+=($!)
+# Periodic duties: escalation, automatic release, monitoring sweeps, report reminders.
+"$bin/fangkong" ticker &
+pids+=($!)
 
 # Announce the address once it answers.
 for _ in $(seq 1 300); do

@@ -12,6 +12,7 @@ from importlib import import_module
 
 STATS_SECTIONS: dict[str, str] = {
     "quarantine": "fangkong.measures.stats.quarantine_section",
+    "reports": "fangkong.reports.stats.reports_section",
 }
 
 

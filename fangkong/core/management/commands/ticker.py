@@ -1,0 +1,38 @@
+"""`fangkong ticker`: run the platform's periodic duties every few minutes.
+
+Deadlines pass without anyone asking: screening records become overdue and escalate, measures
+complete at their planned end, arrivals' monitoring closes at day 14, daily reports are chased
+before the cut-off and missing ones reported after it. Each duty is an idempotent command; this
+runs them in turn, forever (`--once` for cron or a systemd timer instead).
+"""
+
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+PERIODIC_COMMANDS = ["screening-escalate", "measures-tick", "arrivals-sweep", "reports-tick"]
+
+
+class Command(BaseCommand):
+    help = "Run the periodic duties (escalation, release, sweeps, reminders) every few minutes."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--interval", type=int, default=300, help="Seconds between rounds.")
+        parser.add_argument("--once", action="store_true", help="Run one round and exit.")
+
+    def handle(self, *args, interval, once, **options):
+        while True:
+            self.run_round()
+            if once:
+                return
+            time.sleep(interval)
+
+    def run_round(self) -> None:
+        for name in PERIODIC_COMMANDS:
+            close_old_connections()
+            try:
+                call_command(name, stdout=self.stdout, stderr=self.stderr)
+            except Exception as exc:  # noqa: BLE001 - one failing duty must not stop the others
+                self.stderr.write(f"{name} failed: {exc!r}")

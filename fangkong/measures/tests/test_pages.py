@@ -175,3 +175,14 @@ def test_overview_query_count_is_fixed(client, world, site, django_assert_num_qu
 
 SITE_PAGE_QUERIES = 9
 OVERVIEW_QUERIES = 9
+
+
+def test_actions_shown_only_to_roles_that_may_use_them(client, world, placed):
+    url = reverse("measures:detail", args=[placed["mine"].pk])
+    page = _get(client, world, "county_operator", url).content.decode()
+    assert reverse("measures:extend", args=[placed["mine"].pk]) in page
+    page = _get(client, world, "county_site", url).content.decode()
+    assert reverse("measures:checkin", args=[placed["mine"].pk]) in page
+    assert reverse("measures:extend", args=[placed["mine"].pk]) not in page
+    page = _get(client, world, "workgroup", url).content.decode()
+    assert reverse("measures:checkin", args=[placed["mine"].pk]) not in page

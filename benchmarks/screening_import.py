@@ -176,7 +176,7 @@ def _raw_copy(path: Path, rows: int) -> dict:
     return {"rows": rows, "seconds": seconds, "rate": rows / seconds}
 
 
-def _child_import(path: Path) -> dict:
+def _child_import(path: Path, work: Path) -> dict:
     """Import in a child process; its own peak RSS comes from wait4's resource usage."""
     command = [
         sys.executable,
@@ -190,7 +190,7 @@ def _child_import(path: Path) -> dict:
         "--verbosity",
         "2",
     ]
-    out_path, err_path = path.with_suffix(".out"), path.with_suffix(".err")
+    out_path, err_path = work / f"{path.stem}.out", work / f"{path.stem}.err"
     started = time.perf_counter()
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         child = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=err)

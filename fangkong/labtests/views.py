@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
+import uuid
 from pathlib import Path
 
 from django.contrib import messages
@@ -17,15 +17,15 @@ from fangkong.core.decorators import actor_required
 from fangkong.core.errors import NotFound, ValidationFailed
 from fangkong.core.identity import DocumentType
 from fangkong.core.roles import Perm
-from fangkong.imports.jobs import upload_dir
+from fangkong.imports.jobs import job_create, upload_dir
+from fangkong.imports.models import ImportJob
 
 from .models import Purpose, Result
 from .selectors import nat_test_list
 from .services import nat_result_record, person_for_result
-from .sheets import nat_sheet_import
+from .tasks import KIND, import_sheet
 
 MAX_SHEET_BYTES = 20 * 1024 * 1024
-SESSION_ERRORS = "labtests-error-sheet"
 CHINA = dt.timezone(dt.timedelta(hours=8))
 
 
@@ -92,55 +92,63 @@ def record_page(request):
     return redirect("labtests:record")
 
 
+def _job(request, pk: int) -> ImportJob:
+    job = (
+        ImportJob.objects.visible_to(request.actor)
+        .filter(kind=KIND, pk=pk)
+        .select_related("created_by")
+        .first()
+    )
+    if job is None:
+        raise NotFound(ImportJob._meta.verbose_name)
+    return job
+
+
 @actor_required(Perm.LABTESTS_RECORD)
 def import_page(request):
+    recent = list(
+        ImportJob.objects.visible_to(request.actor).filter(kind=KIND).order_by("-created_at")[:10]
+    )
     if request.method != "POST":
-        return render(request, "labtests/import.html", {})
+        return render(request, "labtests/import.html", {"recent": recent})
     upload = request.FILES.get("sheet")
+    problem = None
     if upload is None:
-        messages.error(request, _("请选择要导入的结果表（xlsx、xls 或 csv）"))
-        return render(request, "labtests/import.html", {}, status=422)
-    if upload.size > MAX_SHEET_BYTES:
-        messages.error(request, _("文件超过20MB，请分批导入"))
-        return render(request, "labtests/import.html", {}, status=422)
-    path = upload_dir() / f"labsheet-{secrets.token_hex(16)}{Path(upload.name).suffix[:8]}"
+        problem = _("请选择要导入的结果表（xlsx、xls 或 csv）")
+    elif upload.size > MAX_SHEET_BYTES:
+        problem = _("文件超过20MB，请分批导入")
+    if problem:
+        messages.error(request, problem)
+        return render(request, "labtests/import.html", {"recent": recent}, status=422)
+    path = upload_dir() / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()[:8]}"
     with path.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
-    try:
-        report = nat_sheet_import(
-            actor=request.actor, path=path, filename=upload.name, lab=request.POST.get("lab", "")
-        )
-    finally:
-        path.unlink(missing_ok=True)
-    if report.ok:
-        messages.success(
-            request,
-            _("已导入 %(n)d 条结果，其中阳性 %(p)d 条")
-            % {"n": report.recorded, "p": report.positives},
-        )
-        return redirect("labtests:list")
-    errors_path = upload_dir() / f"labsheet-errors-{secrets.token_hex(16)}.xlsx"
-    errors_path.write_bytes(report.error_sheet())
-    previous = request.session.get(SESSION_ERRORS)
-    if previous:
-        (upload_dir() / Path(previous).name).unlink(missing_ok=True)
-    request.session[SESSION_ERRORS] = errors_path.name
-    return render(
-        request, "labtests/import.html", {"report": report, "filename": upload.name}, status=422
-    )
+    job = job_create(
+        actor=request.actor, kind=KIND, path=path, filename=upload.name,
+        options={"lab": request.POST.get("lab", "")[:100]}, keep_copy=False,
+    )  # fmt: skip
+    import_sheet.enqueue(job.pk)
+    return redirect("labtests:job", pk=job.pk)
 
 
 @actor_required(Perm.LABTESTS_RECORD)
-def import_errors(request):
-    """The error sheet of this session's last refused import."""
-    name = request.session.get(SESSION_ERRORS)
+def job_page(request, pk: int):
+    job = _job(request, pk)
+    return render(request, "labtests/job.html", {"job": job, "result": job.result or {}})
+
+
+@actor_required(Perm.LABTESTS_RECORD)
+def job_errors(request, pk: int):
+    """The refused rows as sent, with 错误说明: fix in place and upload again."""
+    job = _job(request, pk)
+    name = (job.result or {}).get("error_sheet")
     path = upload_dir() / Path(name).name if name else None
     if path is None or not path.exists():
         raise Http404(_("没有可下载的错误表"))
     return FileResponse(
         path.open("rb"),
         as_attachment=True,
-        filename="核酸结果导入错误.xlsx",
+        filename=f"{Path(job.filename).stem}-错误.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )

@@ -63,21 +63,28 @@ def test_sheet_with_errors_shows_every_row_and_offers_the_error_sheet(client, wo
     ])  # fmt: skip
     client.force_login(world.user("county_lab"))
     response = client.post(
-        reverse("labtests:import"), {"sheet": SimpleUploadedFile("结果.csv", sheet)}
+        reverse("labtests:import"), {"sheet": SimpleUploadedFile("结果.csv", sheet)}, follow=True
     )
-    assert response.status_code == 422
-    report = response.context["report"]
-    assert [(e.row, e.field) for e in report.errors] == [
+    job = response.context["job"]
+    assert job.status == "refused"
+    assert [(row, field) for row, field, _m in job.result["errors"]] == [
         (3, "身份证号"), (4, "检测结果"), (4, "采样时间"),
     ]  # fmt: skip
+    assert "全部未导入" in response.content.decode()
     assert not NatTest.objects.exists()
-    download = client.get(reverse("labtests:import_errors"))
+    download = client.get(reverse("labtests:job_errors", args=[job.pk]))
     assert download.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     rows = [[c.value for c in row] for row in book.active.iter_rows()]
     assert rows[0] == ["姓名", "身份证号", "采样时间", "检测结果", "错误说明"]
     assert [r[1] for r in rows[1:]] == ["12345", b.document_number]
     assert "检测结果" in rows[2][4] and "采样时间" in rows[2][4]
+    # Another county's staff cannot open the job or its error sheet.
+    client.force_login(world.user("outsider"))
+    assert client.get(reverse("labtests:job", args=[job.pk])).status_code == 404
+    assert client.get(reverse("labtests:job_errors", args=[job.pk])).status_code == 404
+    client.force_login(world.user("hq"))
+    assert client.get(reverse("labtests:job", args=[job.pk])).status_code == 200
 
 
 @time_machine.travel(NOW, tick=False)
@@ -92,9 +99,12 @@ def test_clean_sheet_is_imported_whole(client, world):
     response = client.post(
         reverse("labtests:import"),
         {"sheet": SimpleUploadedFile("结果.csv", sheet), "lab": "州疾控"},
+        follow=True,
     )
-    assert response.status_code == 302 and NatTest.objects.count() == 2
-    assert client.get(reverse("labtests:import_errors")).status_code == 404
+    assert response.context["job"].status == "done" and NatTest.objects.count() == 2
+    assert set(NatTest.objects.values_list("lab", flat=True)) == {"州疾控"}
+    job = response.context["job"]
+    assert client.get(reverse("labtests:job_errors", args=[job.pk])).status_code == 404
 
 
 def test_roles_without_recording_may_not_enter_or_import(client, world):

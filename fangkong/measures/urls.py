@@ -22,5 +22,6 @@ urlpatterns = [
     path("<int:pk>/extend/", views.extend_action, name="extend"),
     path("<int:pk>/release/", views.release_action, name="release"),
     path("<int:pk>/transfer/", views.transfer_action, name="transfer"),
+    path("<int:pk>/replan/", views.replan_action, name="replan"),
     path("c/<str:token>/", views_public.personal_checkin, name="personal_checkin"),
 ]

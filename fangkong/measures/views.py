@@ -22,6 +22,7 @@ from .access import measure_get, sites_for
 from .checkins import checkin_link_issue, checkin_record, missed_checkins
 from .models import Room, Status
 from .placements import placement_transfer
+from .planning import measure_replan
 from .release import measure_extend, measure_release_early
 from .schedule import overdue_by_place
 from .selectors import (
@@ -223,3 +224,16 @@ def transfer_action(request, pk: int):
         )
 
     return _act(request, pk, transfer, _("已转移隔离点"))
+
+
+@require_POST
+@actor_required(Perm.MEASURES_OVERRIDE)
+def replan_action(request, pk: int):
+    return _act(
+        request,
+        pk,
+        lambda: measure_replan(
+            actor=request.actor, measure_id=pk, reason=request.POST.get("reason", "")
+        ),
+        _("已按政策最新版本重新规划"),
+    )

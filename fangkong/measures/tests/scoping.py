@@ -63,6 +63,7 @@ URL_CASES = {
     "measures:extend": _measure_kwargs,
     "measures:release": _measure_kwargs,
     "measures:transfer": _measure_kwargs,
+    "measures:replan": _measure_kwargs,
 }
 
 URL_EXEMPT = {

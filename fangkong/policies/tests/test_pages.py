@@ -127,3 +127,27 @@ def test_api_patch_needs_a_reason_and_city_level(client, world):
     client.force_login(world.user("county_operator"))
     assert client.patch(url, json.dumps(body), "application/json").status_code == 403
     assert client.get(url).status_code == 200
+
+
+@time_machine.travel(SPEECH_DAY, tick=False)
+def test_one_measure_is_replanned_from_its_page(client, world, actor_of):
+    policy = _eighth()
+    home = Site.objects.create(name="吉首点", region=world.home_county, status=SiteStatus.ACTIVE)
+    Room.objects.create(site=home, number="1", beds=2)
+    measure = measure_start(
+        actor=actor_of("county_operator"), category="secondary_contact", site=home,
+        person=Person.objects.filter(region__code__startswith=world.home_county.code).first(),
+    )  # fmt: skip
+    client.force_login(world.user("hq"))
+    client.post(
+        reverse("policies:edit", args=[policy.pk]),
+        _form(
+            policy, **{"s-secondary_contact-0-days": "10", "s-secondary_contact-0-tests": "1,10"}
+        ),
+    )
+    client.force_login(world.user("county_operator"))
+    page = client.get(reverse("measures:detail", args=[measure.pk])).content.decode()
+    assert "政策已更新到第 2 版" in page
+    client.post(reverse("measures:replan", args=[measure.pk]), {"reason": "按新版执行"})
+    measure.refresh_from_db()
+    assert measure.policy_version == 2

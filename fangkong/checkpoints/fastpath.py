@@ -28,7 +28,12 @@ from .models import CheckRecord
 @cache
 def _person_sql() -> str:
     table = connection.ops.quote_name(Person._meta.db_table)
-    return f"SELECT id FROM {table} WHERE document_type = %s AND document_index = %s LIMIT 1"
+    # The unique index on (document_type, document_index) is partial (non-empty index); the
+    # repeated condition lets the plan of the prepared statement use it whatever the value.
+    return (
+        f"SELECT id FROM {table} WHERE document_type = %s AND document_index = %s "
+        "AND document_index <> '' LIMIT 1"
+    )
 
 
 def person_id_by_index(document_type: str, index: str) -> int | None:

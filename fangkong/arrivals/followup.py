@@ -51,7 +51,9 @@ def site_with_space(county_code: str):
     from fangkong.measures.placements import site_occupancy
 
     sites = list(
-        Site.objects.filter(region__code__startswith=county_code).exclude(status=SiteStatus.CLOSED)
+        Site.objects.filter(region__code__startswith=county_code)
+        .exclude(status=SiteStatus.CLOSED)
+        .only("pk", "name", "region_id", "status")
     )
     if not sites:
         return None
@@ -71,9 +73,12 @@ def transfer_arrange(
     ref: str,
     actor: Actor | None = None,
     now: dt.datetime | None = None,
+    fresh: bool = False,
 ):
     """Start centralised quarantine for an arrival whose transfer obligation is open, or open
-    the await-site obligation. Answers the measure, or None."""
+    the await-site obligation. `fresh`: the arrival was opened just now with that obligation
+    (the checkpoint's case), so there is nothing to look up first. Answers the measure, or
+    None."""
     try:
         from fangkong.measures.models import Measure
         from fangkong.measures.planning import measure_start
@@ -83,15 +88,15 @@ def transfer_arrange(
     from fangkong.regions.models import Region
 
     now = now or timezone.now()
-    obligation = ArrivalObligation.objects.filter(
+    open_transfer = ArrivalObligation.objects.filter(
         arrival_id=arrival_id, kind=CENTRALISED, status=ObligationStatus.OPEN
-    ).first()
-    if obligation is None:
+    )
+    if not fresh and not open_transfer.exists():
         return None
-    county = Region.objects.get(code=region_id[:6])
-    site = site_with_space(county.code)
+    site = site_with_space(region_id[:6])
     measure = None
     if site is not None:
+        county = Region.objects.get(code=region_id[:6])
         try:
             with transaction.atomic():
                 measure = measure_start(
@@ -106,26 +111,28 @@ def transfer_arrange(
                 person_id=person_id, status__in=("active", "blocked")
             ).first()
     if measure is None:
-        _await_site(obligation, now)
+        _await_site(arrival_id, person_id, region_id, now, check=not fresh)
         return None
-    obligation.status = ObligationStatus.DONE
-    obligation.done_at = now
-    obligation.done_ref = f"measure:{measure.pk}"
-    obligation.note = (measure.site.name if measure.site_id else "")[:200]
-    obligation.save(update_fields=["status", "done_at", "done_ref", "note"])
+    open_transfer.update(
+        status=ObligationStatus.DONE, done_at=now, done_ref=f"measure:{measure.pk}",
+        note=(measure.site.name if measure.site_id else "")[:200],
+    )  # fmt: skip
     ArrivalObligation.objects.filter(
         arrival_id=arrival_id, kind=AWAIT_SITE, status=ObligationStatus.OPEN
     ).update(status=ObligationStatus.DONE, done_at=now, done_ref=f"measure:{measure.pk}")
     return measure
 
 
-def _await_site(obligation: ArrivalObligation, now: dt.datetime) -> None:
-    if ArrivalObligation.objects.filter(
-        arrival_id=obligation.arrival_id, kind=AWAIT_SITE, status=ObligationStatus.OPEN
-    ).exists():
+def _await_site(arrival_id: int, person_id: int, region_id: str, now: dt.datetime,
+                check: bool = True) -> None:  # fmt: skip
+    if (
+        check
+        and ArrivalObligation.objects.filter(
+            arrival_id=arrival_id, kind=AWAIT_SITE, status=ObligationStatus.OPEN
+        ).exists()
+    ):
         return
     ArrivalObligation.objects.create(
-        arrival_id=obligation.arrival_id, person_id=obligation.person_id,
-        region_id=obligation.region_id, kind=AWAIT_SITE, due_at=now,
-        note=_("目的地县（市）暂无空余床位的集中隔离点"),
+        arrival_id=arrival_id, person_id=person_id, region_id=region_id, kind=AWAIT_SITE,
+        due_at=now, note=_("目的地县（市）暂无空余床位的集中隔离点"),
     )  # fmt: skip

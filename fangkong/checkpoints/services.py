@@ -29,7 +29,7 @@ from fangkong.riskareas.selectors import level_on
 from .checks import CheckInput
 from .fastpath import insert_check, insert_check_with_arrival, person_id_by_index
 from .models import Checkpoint, CheckpointStatus
-from .verdict import CheckFacts, Decision, Verdict, decide
+from .verdict import CheckFacts, Decision, ObligationKind, Verdict, decide
 
 REGISTRY_TTL = 30.0
 
@@ -143,9 +143,10 @@ def checkpoint_check(*, actor: Actor, code: str, given: CheckInput) -> CheckOutc
                                                          actor, person_id)  # fmt: skip
     if decision.alert_hq:
         alert_hq(arrival_id=arrival_id, region_id=given.destination, decision=decision)
-    if decision.verdict == Verdict.TRANSFER:
+    if any(o.kind == ObligationKind.CENTRALISED_QUARANTINE for o in decision.obligations):
         transfer_arrange(arrival_id=arrival_id, person_id=person_id, region_id=given.destination,
-                         source="checkpoint", ref=f"check:{record_id}", actor=actor)  # fmt: skip
+                         source="checkpoint", ref=f"check:{record_id}", actor=actor,
+                         fresh=True)  # fmt: skip
     return CheckOutcome(record_id, decision, person_id, arrival_id)
 
 

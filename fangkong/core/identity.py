@@ -106,7 +106,7 @@ def parse_resident_id(raw: object) -> ResidentId:
     )
 
 
-_OTHER_DOCUMENT_PATTERNS = {
+_OTHER_DOCUMENT_PATTERNS: dict[str, re.Pattern[str]] = {
     # Ordinary passports (E/G + digits) and foreign passports: letters and digits, 5–17.
     DocumentType.PASSPORT: re.compile(r"^[A-Z0-9]{5,17}$"),
     # Mainland travel permits (H/M + 8–10 digits) and residence permits (8 + 17 chars).

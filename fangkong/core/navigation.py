@@ -3,24 +3,30 @@
 Modules add their entries to NAVIGATION; an entry appears only when its permission is held.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Perm
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class NavEntry:
-    label: str
+    label: StrOrPromise
     url_name: str
     permission: str | None
 
 
 @dataclass(frozen=True)
 class NavGroup:
-    label: str
+    label: StrOrPromise
     entries: tuple[NavEntry, ...]
 
 

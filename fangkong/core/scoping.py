@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 from .errors import NotFound
@@ -29,7 +30,7 @@ class ScopedQuerySet(models.QuerySet):
         """One object in the actor's scope, or NotFound: missing and not-yours look alike."""
         try:
             return self.visible_to(actor).get(**lookup)
-        except (self.model.DoesNotExist, ValueError, TypeError):
+        except (ObjectDoesNotExist, ValueError, TypeError):
             raise NotFound(self.model._meta.verbose_name) from None
 
 

@@ -1,0 +1,19 @@
+"""Request types: what the middleware and the API authentication add to Django's request."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from .actor import Actor
+
+
+class ActorRequest(HttpRequest):
+    """A request that reached a view with an Actor (session middleware or API authentication).
+
+    Only for annotations: views receive Django's own HttpRequest with `actor` set on it.
+    """
+
+    actor: Actor

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest
 from ninja import Query, Router
+
+from fangkong.core.http import ActorRequest
 
 from .schemas import AccessPage, AccessParams, ChangePage, ChangeParams
 from .selectors import AccessFilters, ChangeFilters, access_list, change_list
@@ -43,7 +44,7 @@ def _shared(params) -> dict:
 
 
 @router.get("/changes", response=ChangePage, summary="操作日志")
-def list_changes(request: HttpRequest, params: Query[ChangeParams]):
+def list_changes(request: ActorRequest, params: Query[ChangeParams]):
     filters = ChangeFilters(
         **_shared(params),
         action=params.action,
@@ -63,7 +64,7 @@ def list_changes(request: HttpRequest, params: Query[ChangeParams]):
 
 
 @router.get("/access", response=AccessPage, summary="个人信息查阅日志")
-def list_access(request: HttpRequest, params: Query[AccessParams]):
+def list_access(request: ActorRequest, params: Query[AccessParams]):
     filters = AccessFilters(**_shared(params), kind=params.kind, person_id=params.person_id)
 
     def shape(entry):

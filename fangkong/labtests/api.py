@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from fangkong.core.actor import Actor
 from fangkong.core.errors import NotFound, ValidationFailed
+from fangkong.core.http import ActorRequest
 
 from .models import Purpose
 from .selectors import nat_test_list
@@ -47,13 +47,13 @@ class ResultIn(Schema):
 
 
 @router.get("/results", response=list[ResultOut], summary="Recent results in the caller's scope")
-def list_results(request: HttpRequest, result: str = ""):
+def list_results(request: ActorRequest, result: str = ""):
     actor: Actor = request.actor
     return list(nat_test_list(actor=actor, result=result)[:500])
 
 
 @router.post("/results", response={201: ResultOut}, summary="Record one result, by document")
-def record_result(request: HttpRequest, payload: ResultIn):
+def record_result(request: ActorRequest, payload: ResultIn):
     actor: Actor = request.actor
     try:
         person = person_for_result(

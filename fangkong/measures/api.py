@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
 from fangkong.core.actor import Actor
+from fangkong.core.http import ActorRequest
 from fangkong.core.roles import Perm
 from fangkong.people.models import Person
 
@@ -77,21 +77,21 @@ class MeasureIn(Schema):
 
 
 @router.get("", response=list[MeasureOut], summary="Running measures in the caller's scope")
-def list_measures(request: HttpRequest, status: str = "running", category: str = ""):
+def list_measures(request: ActorRequest, status: str = "running", category: str = ""):
     actor: Actor = request.actor
     actor.require(Perm.MEASURES_VIEW)
     return list(measure_list(actor=actor, status=status, category=category)[:500])
 
 
 @router.get("/sites", response=list[SiteOut], summary="Quarantine sites with occupancy")
-def list_sites(request: HttpRequest):
+def list_sites(request: ActorRequest):
     actor: Actor = request.actor
     actor.require(Perm.MEASURES_VIEW)
     return list(sites_with_occupancy(actor=actor))
 
 
 @router.get("/sites/{site_id}", response=SiteOut, summary="One quarantine site")
-def get_site(request: HttpRequest, site_id: int):
+def get_site(request: ActorRequest, site_id: int):
     actor: Actor = request.actor
     actor.require(Perm.MEASURES_VIEW)
     site = site_get(actor=actor, pk=site_id)
@@ -99,7 +99,7 @@ def get_site(request: HttpRequest, site_id: int):
 
 
 @router.get("/overview", summary="In care by type and category, per county")
-def get_overview(request: HttpRequest):
+def get_overview(request: ActorRequest):
     actor: Actor = request.actor
     actor.require(Perm.MEASURES_VIEW)
     data = overview(actor=actor)
@@ -114,14 +114,14 @@ def get_overview(request: HttpRequest):
 
 
 @router.get("/{measure_id}", response=MeasureOut, summary="One measure")
-def get_measure(request: HttpRequest, measure_id: int):
+def get_measure(request: ActorRequest, measure_id: int):
     actor: Actor = request.actor
     actor.require(Perm.MEASURES_VIEW)
     return measure_get(actor=actor, pk=measure_id)
 
 
 @router.post("", response={201: MeasureOut}, summary="Start a measure for a person")
-def start_measure(request: HttpRequest, payload: MeasureIn):
+def start_measure(request: ActorRequest, payload: MeasureIn):
     actor: Actor = request.actor
     person = Person.objects.get_visible(actor, pk=payload.person_id)
     site = site_get(actor=actor, pk=payload.site_id) if payload.site_id else None
@@ -154,7 +154,7 @@ class ReleaseIn(Schema):
 
 
 @router.post("/{measure_id}/transfer", response=MeasureOut, summary="Move to another site")
-def transfer_measure(request: HttpRequest, measure_id: int, payload: TransferIn):
+def transfer_measure(request: ActorRequest, measure_id: int, payload: TransferIn):
     actor: Actor = request.actor
     measure_get(actor=actor, pk=measure_id)
     placement_transfer(
@@ -168,7 +168,7 @@ def transfer_measure(request: HttpRequest, measure_id: int, payload: TransferIn)
 
 
 @router.post("/{measure_id}/extend", response=MeasureOut, summary="Extend the current stage")
-def extend_measure(request: HttpRequest, measure_id: int, payload: ExtendIn):
+def extend_measure(request: ActorRequest, measure_id: int, payload: ExtendIn):
     actor: Actor = request.actor
     measure_get(actor=actor, pk=measure_id)
     return measure_extend(
@@ -177,7 +177,7 @@ def extend_measure(request: HttpRequest, measure_id: int, payload: ExtendIn):
 
 
 @router.post("/{measure_id}/release", response=MeasureOut, summary="Release early, with reason")
-def release_measure(request: HttpRequest, measure_id: int, payload: ReleaseIn):
+def release_measure(request: ActorRequest, measure_id: int, payload: ReleaseIn):
     actor: Actor = request.actor
     measure_get(actor=actor, pk=measure_id)
     return measure_release_early(
@@ -225,7 +225,7 @@ def _site_out(actor: Actor, pk: int):
 
 
 @router.post("/sites", response={201: SiteOut}, summary="Create a quarantine site")
-def create_site(request: HttpRequest, payload: SiteIn):
+def create_site(request: ActorRequest, payload: SiteIn):
     actor: Actor = request.actor
     data = payload.dict()
     staff_ids = data.pop("staff_ids")
@@ -235,7 +235,7 @@ def create_site(request: HttpRequest, payload: SiteIn):
 
 
 @router.patch("/sites/{site_id}", response=SiteOut, summary="Edit a site and its readiness")
-def patch_site(request: HttpRequest, site_id: int, payload: SitePatch):
+def patch_site(request: ActorRequest, site_id: int, payload: SitePatch):
     actor: Actor = request.actor
     site = site_get(actor=actor, pk=site_id)
     data = payload.dict(exclude_unset=True)
@@ -256,7 +256,7 @@ def patch_site(request: HttpRequest, site_id: int, payload: SitePatch):
 
 
 @router.post("/sites/{site_id}/rooms", response={201: SiteOut}, summary="Add rooms to a site")
-def add_rooms(request: HttpRequest, site_id: int, payload: RoomsIn):
+def add_rooms(request: ActorRequest, site_id: int, payload: RoomsIn):
     actor: Actor = request.actor
     site = site_get(actor=actor, pk=site_id)
     rooms_add(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
 from fangkong.core.actor import Actor
+from fangkong.core.http import ActorRequest
 from fangkong.core.roles import Perm
 
 from .services import notification_list, notification_mark_read
@@ -30,14 +30,14 @@ class NotificationOut(Schema):
 
 
 @router.get("", response=list[NotificationOut], summary="Alerts addressed to the caller's region")
-def list_notifications(request: HttpRequest, unread: bool = False):
+def list_notifications(request: ActorRequest, unread: bool = False):
     actor: Actor = request.actor
     actor.require(Perm.NOTIFICATIONS_VIEW)
     return list(notification_list(actor=actor, unread_only=unread)[:200])
 
 
 @router.post("/{notification_id}/read", response={204: None}, summary="Mark an alert read")
-def mark_read(request: HttpRequest, notification_id: int):
+def mark_read(request: ActorRequest, notification_id: int):
     actor: Actor = request.actor
     actor.require(Perm.NOTIFICATIONS_VIEW)
     notification_mark_read(actor=actor, notification_id=notification_id)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
 from fangkong.core.actor import Actor
+from fangkong.core.http import ActorRequest
 from fangkong.core.roles import Perm
 
 from .models import CommandUnit, DutyShift
@@ -83,7 +83,7 @@ class DutyNowOut(Schema):
 
 
 @router.get("/units", response=list[UnitOut], summary="Command units in the caller's region")
-def units(request: HttpRequest):
+def units(request: ActorRequest):
     """HQs, comprehensive groups, work groups and work teams; `parent_id` links the tree
     (null, or a unit outside the caller's region, at the top)."""
     actor: Actor = request.actor
@@ -92,7 +92,7 @@ def units(request: HttpRequest):
 
 
 @router.get("/duty/now", response=DutyNowOut, summary="Who is on duty now")
-def duty_now_view(request: HttpRequest):
+def duty_now_view(request: ActorRequest):
     """The shift on duty now at the caller's HQ, or the nearest HQ above it."""
     actor: Actor = request.actor
     return {"on_duty": duty_now(actor=actor)}

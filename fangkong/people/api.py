@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.responses import Status
+
+from fangkong.core.http import ActorRequest
 
 from .schemas import (
     PersonDetailOut,
@@ -31,7 +32,7 @@ class SearchParams(Schema):
 
 
 @router.get("", response=PersonPage, summary="查询人员（脱敏）")
-def list_people(request: HttpRequest, params: Query[SearchParams]):
+def list_people(request: ActorRequest, params: Query[SearchParams]):
     people = person_search(actor=request.actor, query=params.q, region_code=params.region)
     page = Paginator(people, PAGE_SIZE).get_page(params.page)
     return {
@@ -48,7 +49,7 @@ def _with_path(person):
 
 
 @router.get("/{int:person_id}", response=PersonDetailOut, summary="人员详情（脱敏）")
-def get_person(request: HttpRequest, person_id: int):
+def get_person(request: ActorRequest, person_id: int):
     return _with_path(person_get(actor=request.actor, pk=person_id))
 
 
@@ -57,7 +58,7 @@ def get_person(request: HttpRequest, person_id: int):
     response={200: Registered, 201: Registered, 409: Refused},
     summary="登记人员；证件已登记时返回现有人员（200）",
 )
-def register_person(request: HttpRequest, payload: PersonIn):
+def register_person(request: ActorRequest, payload: PersonIn):
     values = payload.dict()
     values["region_code"] = values.pop("region")
     try:
@@ -72,7 +73,7 @@ def register_person(request: HttpRequest, payload: PersonIn):
 @router.patch(
     "/{int:person_id}", response={200: PersonDetailOut, 409: Refused}, summary="修改人员信息"
 )
-def update_person(request: HttpRequest, person_id: int, payload: PersonPatch):
+def update_person(request: ActorRequest, person_id: int, payload: PersonPatch):
     values = payload.dict(exclude_none=True)
     if "region" in values:
         values["region_code"] = values.pop("region")
@@ -86,7 +87,7 @@ def update_person(request: HttpRequest, person_id: int, payload: PersonPatch):
 @router.post(
     "/{int:person_id}/reveal", response=Revealed, summary="查看明文（须说明用途，记录查阅日志）"
 )
-def reveal_person(request: HttpRequest, person_id: int, payload: RevealIn):
+def reveal_person(request: ActorRequest, person_id: int, payload: RevealIn):
     values = person_reveal(
         actor=request.actor, person_id=person_id, purpose=payload.purpose, fields=payload.fields
     )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
 from fangkong.core.actor import Actor
 from fangkong.core.errors import NotFound
+from fangkong.core.http import ActorRequest
 from fangkong.core.roles import Perm
 from fangkong.measures.planning import measures_replan_behind
 
@@ -73,19 +73,19 @@ def _policy(actor: Actor, policy_id: int) -> Policy:
 
 
 @router.get("", response=list[PolicyOut], summary="Policy editions")
-def list_policies(request: HttpRequest):
+def list_policies(request: ActorRequest):
     actor: Actor = request.actor
     actor.require(Perm.POLICIES_VIEW)
     return list(Policy.objects.order_by("effective_from"))
 
 
 @router.get("/{policy_id}", response=PolicyDetailOut, summary="One policy with its versions")
-def get_policy(request: HttpRequest, policy_id: int):
+def get_policy(request: ActorRequest, policy_id: int):
     return _policy(request.actor, policy_id)
 
 
 @router.patch("/{policy_id}", response=PolicyDetailOut, summary="Edit a policy (new version)")
-def patch_policy(request: HttpRequest, policy_id: int, payload: PolicyPatch):
+def patch_policy(request: ActorRequest, policy_id: int, payload: PolicyPatch):
     actor: Actor = request.actor
     policy = _policy(actor, policy_id)
     changes = payload.dict(exclude_none=True)
@@ -94,7 +94,7 @@ def patch_policy(request: HttpRequest, policy_id: int, payload: PolicyPatch):
 
 
 @router.post("/{policy_id}/replan", summary="Re-plan running measures behind the policy")
-def replan(request: HttpRequest, policy_id: int, payload: ReplanIn):
+def replan(request: ActorRequest, policy_id: int, payload: ReplanIn):
     actor: Actor = request.actor
     policy = _policy(actor, policy_id)
     return measures_replan_behind(actor=actor, policy_id=policy.pk, reason=payload.reason)

@@ -6,11 +6,11 @@ any authenticated caller, since division codes are public reference data.
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
 from fangkong.core.actor import Actor
 from fangkong.core.errors import NotFound
+from fangkong.core.http import ActorRequest
 from fangkong.core.roles import Perm
 
 from .models import Region
@@ -45,7 +45,7 @@ class RegionDetailOut(Schema):
 
 
 @router.get("/resolve", response=RegionOut, summary="Resolve a division code")
-def resolve(request: HttpRequest, code: str):
+def resolve(request: ActorRequest, code: str):
     """Any division code (43, 430000, 433100, 433130101000 …) → the region it names."""
     region = region_resolve_division_code(code)
     if region is None:
@@ -54,10 +54,9 @@ def resolve(request: HttpRequest, code: str):
 
 
 @router.get("/{code}", response=RegionDetailOut, summary="A region and its children")
-def detail(request: HttpRequest, code: str):
+def detail(request: ActorRequest, code: str):
     """A region inside the caller's own, with its children and their people counts."""
-    # The API's auth classes put the Actor on the request.
-    actor: Actor = request.actor  # type: ignore[attr-defined]
+    actor: Actor = request.actor
     actor.require(Perm.REGIONS_VIEW)
     region = region_get(actor=actor, code=code)
     children = region_children(actor=actor, region=region)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
 
+from fangkong.core.http import ActorRequest
 from fangkong.core.roles import Perm
 
 from .selectors import completeness, period_current
@@ -53,7 +53,7 @@ def completeness_payload(*, actor, day: dt.date) -> dict:
 
 
 @router.get("/completeness", response=CompletenessOut, summary="报送情况（某日）")
-def completeness_get(request: HttpRequest, filters: Query[CompletenessQuery]):
+def completeness_get(request: ActorRequest, filters: Query[CompletenessQuery]):
     """Who reported on a day: counts by status and every expected unit's status.
 
     `returned` (back with the unit for revision) and `pending` (before the cut-off) appear in

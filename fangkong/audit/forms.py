@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -10,10 +12,13 @@ from fangkong.regions.models import Level, Region
 from .models import AccessKind
 from .selectors import AccessFilters, ChangeFilters
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _region_choices(regions: list[Region]) -> list[tuple[str, str]]:
+def _region_choices(regions: list[Region]) -> list[tuple[str, StrOrPromise]]:
     top = min((r.level for r in regions), default=Level.VILLAGE)
     return [("", _("全部辖区"))] + [(r.code, "\u3000" * (r.level - top) + r.name) for r in regions]
 
@@ -26,7 +31,7 @@ class EntryFilterForm(forms.Form):
 
     def __init__(self, *args, regions: list[Region], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = _region_choices(regions)
+        cast(forms.ChoiceField, self.fields["region"]).choices = _region_choices(regions)
 
     def clean(self):
         cleaned = super().clean()

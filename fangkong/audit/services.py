@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
+from collections.abc import Set
 from typing import Any
 
 from django.db import models
@@ -26,9 +27,11 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def diff(before: dict[str, Any], after: dict[str, Any], *, secret: set[str] = frozenset()):
+def diff(
+    before: dict[str, Any], after: dict[str, Any], *, secret: Set[str] = frozenset()
+) -> dict[str, list[Any]]:
     """{field: [old, new]} for fields that changed; secret fields are recorded as changed only."""
-    changed = {}
+    changed: dict[str, list[Any]] = {}
     for key in sorted(set(before) | set(after)):
         old, new = before.get(key), after.get(key)
         if old != new:

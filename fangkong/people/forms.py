@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -42,7 +44,8 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, regions: list[Region], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", _("全部辖区"))] + region_choices(regions)
+        region = cast(forms.ChoiceField, self.fields["region"])
+        region.choices = [("", _("全部辖区")), *region_choices(regions)]
 
 
 class PersonForm(forms.Form):
@@ -79,7 +82,7 @@ class PersonForm(forms.Form):
 
     def __init__(self, *args, regions: list[Region], editing=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = region_choices(regions)
+        cast(forms.ChoiceField, self.fields["region"]).choices = region_choices(regions)
         if editing is not None:
             self._leave_identifying_fields_blank(editing)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -137,7 +138,7 @@ def person_update(
     actor.require(Perm.PEOPLE_REGISTER)
     person = Person.objects.select_for_update().get_visible(actor, pk=person_id)
     before = _audited(person)
-    changes = {
+    changes: dict[str, Any] = {
         key: value
         for key, value in {
             "name": name, "sex": sex, "birth_date": birth_date, "ethnic_group": ethnic_group,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields
 
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,8 +28,15 @@ from .ethnic_groups import ETHNIC_GROUP_SET
 from .identity import document_index, phone_index
 from .models import Person, Sex
 
-NAME_MAX = Person._meta.get_field("name").max_length
-ADDRESS_MAX = Person._meta.get_field("current_address").max_length
+
+def _max_length(field_name: str) -> int:
+    field = Person._meta.get_field(field_name)
+    assert isinstance(field, models.CharField) and field.max_length is not None, field_name
+    return field.max_length
+
+
+NAME_MAX = _max_length("name")
+ADDRESS_MAX = _max_length("current_address")
 
 
 @dataclass

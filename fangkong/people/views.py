@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -26,6 +28,9 @@ from .selectors import (
     region_register_options,
 )
 from .services import person_register, person_reveal, person_update
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PAGE_SIZE = 50
 
@@ -66,8 +71,10 @@ def _query_echo(form: SearchForm, query: str, region_code: str) -> dict:
     """How the query is shown back: names as typed, identifiers masked and not in links."""
     kind = read_query(query).kind
     if kind == "identifier":
-        form.data = form.data.copy()
-        form.data["q"] = ""
+        # The search form is always bound to request.GET or request.POST.
+        data = cast(QueryDict, form.data).copy()
+        data["q"] = ""
+        form.data = data
     return {
         "search_kind": describe_query(query),
         "masked_query": mask_query(query) if kind == "identifier" else "",
@@ -133,7 +140,7 @@ def detail(request, pk: int):
     return render(request, "people/detail.html", context)
 
 
-def _reveal(actor, person: Person, form: RevealForm) -> list[tuple[str, str]] | None:
+def _reveal(actor, person: Person, form: RevealForm) -> list[tuple[StrOrPromise, str]] | None:
     if not form.is_valid():
         return None
     try:

@@ -307,6 +307,8 @@ def duty_assign(
             ]
     if errors:
         raise ValidationFailed(errors)
+    # Without errors both were found: _duty_person reports every person it cannot find.
+    assert leader is not None and officer is not None
     shift = DutyShift.objects.create(
         unit=unit,
         starts_at=starts_at,

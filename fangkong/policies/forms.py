@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import models
 from django.utils.translation import gettext as _
 
 from fangkong.core.errors import ValidationFailed
@@ -42,6 +43,12 @@ def _int(value, label: str, errors: list[str]) -> int | None:
         return None
 
 
+def _verbose_name(field_name: str) -> str:
+    field = Policy._meta.get_field(field_name)
+    assert isinstance(field, models.Field), field_name
+    return str(field.verbose_name)
+
+
 def parse_policy_form(data) -> dict:
     """The changes a posted form asks for, in policy_update's terms."""
     errors: list[str] = []
@@ -68,12 +75,11 @@ def parse_policy_form(data) -> dict:
         "stages": stages,
     }
     for field in NUMBERS:
-        value = _int(data.get(field), str(Policy._meta.get_field(field).verbose_name), errors)
+        field_label = _verbose_name(field)
+        value = _int(data.get(field), field_label, errors)
         if value is not None:
             if not 1 <= value <= 720:
-                errors.append(
-                    _("%(f)s应在1到720之间") % {"f": Policy._meta.get_field(field).verbose_name}
-                )
+                errors.append(_("%(f)s应在1到720之间") % {"f": field_label})
             changes[field] = value
     if len(changes["name"]) < 2:
         errors.append(_("请填写政策名称"))

@@ -11,6 +11,7 @@ import datetime as dt
 import threading
 import time
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -94,26 +95,31 @@ def policy_set_of(policy) -> PolicySet:
 
 
 _lock = threading.Lock()
-_cache: dict[str, object] = {"loaded": 0.0, "active": ()}
+class _Cache(TypedDict):
+    loaded: float
+    active: tuple[PolicySet, ...]
+
+
+_cache: _Cache = {"loaded": 0.0, "active": ()}
 
 
 def _active_policies() -> tuple[PolicySet, ...]:
     now = time.monotonic()
-    if now - float(_cache["loaded"]) < CACHE_SECONDS and _cache["active"]:
-        return _cache["active"]  # type: ignore[return-value]
+    if now - _cache["loaded"] < CACHE_SECONDS and _cache["active"]:
+        return _cache["active"]
     from .models import Policy
 
     with _lock:
         loaded = tuple(
             policy_set_of(p) for p in Policy.objects.filter(active=True).order_by("effective_from")
         )
-        _cache.update(loaded=now, active=loaded)
+        _cache.update({"loaded": now, "active": loaded})
     return loaded
 
 
 def policy_cache_clear() -> None:
     with _lock:
-        _cache.update(loaded=0.0, active=())
+        _cache.update({"loaded": 0.0, "active": ()})
 
 
 def policy_in_force(*, at: dt.datetime | dt.date | None = None) -> PolicySet:

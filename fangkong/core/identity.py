@@ -148,7 +148,11 @@ def normalize_mobile(raw: object) -> str:
         raise InvalidIdentifier(_("手机号只能包含数字：%(value)s") % {"value": value})
     if not _MOBILE.match(value):
         raise InvalidIdentifier(_("手机号应为以1开头的11位号码：%(value)s") % {"value": value})
-    if not phonenumbers.is_valid_number(phonenumbers.parse(value, "CN")):
+    try:
+        valid = phonenumbers.is_valid_number(phonenumbers.parse(value, "CN"))
+    except phonenumbers.NumberParseException:
+        valid = False
+    if not valid:
         raise InvalidIdentifier(_("手机号号段不存在：%(value)s") % {"value": value})
     return value
 

@@ -88,3 +88,8 @@ def test_masks():
     assert mask_name("张小明") == "张*明"
     assert mask_name("李四") == "李*"
     assert mask_name("欧阳娜娜") == "欧**娜"
+
+
+def test_a_mobile_number_in_no_allocated_block_is_refused_not_crashed():
+    with pytest.raises(InvalidIdentifier, match="号段不存在"):
+        normalize_mobile("14900000000")

@@ -54,14 +54,16 @@ LABS = ["湘西州疾控中心实验室", "吉首市人民医院检验科", "湘
 def _actor(world) -> Actor:
     hq = world.users["hq"]
     assignment = RoleAssignment.objects.select_related("region").filter(user=hq).first()
+    assert assignment is not None, "the demo world gives the HQ commander a role"
     return Actor.build(
         user=hq, region=assignment.region, role=Role.HQ_COMMANDER, assignment_id=assignment.pk
     )
 
 
-def _sites(world) -> list[Site]:
+def _sites(world) -> dict[Site, int]:
+    """The demo sites, each with its number of beds."""
     counties = {c.code: c for c in world.counties}
-    sites = []
+    sites: dict[Site, int] = {}
     for code, name, address, kind, rooms, beds in SITES:
         county = counties.get(code)
         if county is None:
@@ -83,8 +85,7 @@ def _sites(world) -> list[Site]:
             for i in range(rooms)
             for floor, n in [(i // 20 + 1, i % 20 + 1)]
         )
-        site.beds = rooms * beds
-        sites.append(site)
+        sites[site] = rooms * beds
     staff = world.users.get("county_site")
     for site in sites:
         if staff is not None and site.region_id == world.home_county.code:
@@ -96,10 +97,12 @@ def _people(world, rng: random.Random, count: int) -> list[Person]:
     faker = Faker("zh_CN")
     faker.seed_instance(rng.randrange(10**9))
     villages = world.villages
-    people, seen = [], set()
+    people: list[Person] = []
+    seen: set[str] = set()
     while len(people) < count:
         village = villages[len(people) % len(villages)]
-        number = faker.ssn(min_age=3, max_age=80, area_code=village.code[:6])
+        # zh_CN's ssn takes these; faker's stubs only know the default provider's signature.
+        number = faker.ssn(min_age=3, max_age=80, area_code=village.code[:6])  # type: ignore[call-arg]
         if number in seen:
             continue
         seen.add(number)
@@ -121,15 +124,15 @@ def _people(world, rng: random.Random, count: int) -> list[Person]:
     return Person.objects.bulk_create(people)
 
 
-def _site_plan(sites: list[Site], total: int) -> list[Site]:
+def _site_plan(sites: dict[Site, int], total: int) -> list[Site]:
     """Which site each person goes to: the first nearly full, the rest by free beds."""
     active = [s for s in sites if s.status == SiteStatus.ACTIVE]
-    plan = [active[0]] * int(active[0].beds * NEAR_FULL_SHARE)
+    plan = [active[0]] * int(sites[active[0]] * NEAR_FULL_SHARE)
     rest = active[1:]
-    capacity = sum(s.beds for s in rest)
+    capacity = sum(sites[s] for s in rest)
     for site in rest:
         plan += [site] * round(
-            (total - int(active[0].beds * NEAR_FULL_SHARE)) * site.beds / capacity
+            (total - int(sites[active[0]] * NEAR_FULL_SHARE)) * sites[site] / capacity
         )
     while len(plan) < total:
         plan.append(rest[len(plan) % len(rest)])

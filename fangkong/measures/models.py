@@ -1,5 +1,6 @@
 """Quarantine sites and rooms; measures with their stages, placements, tests and check-ins."""
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -53,6 +54,9 @@ class Site(ScopedModel):
     warning_percent = models.PositiveSmallIntegerField(_("容量预警线（%）"), default=90)
     notes = models.TextField(_("备注"), blank=True)
 
+    # Only on the sites a page colours by occupancy (selectors.occupancy_badge); not a column.
+    badge: str
+
     class Meta:
         verbose_name = _("隔离点")
         verbose_name_plural = _("隔离点")
@@ -101,7 +105,7 @@ class Status(models.TextChoices):
 
 
 RUNNING = (Status.ACTIVE, Status.BLOCKED)
-STATUS_BADGE = {
+STATUS_BADGE: dict[str, str] = {
     Status.ACTIVE: "blue", Status.BLOCKED: "red", Status.HOSPITAL: "red",
     Status.COMPLETED: "green", Status.RELEASED_EARLY: "grey", Status.CANCELLED: "grey",
 }  # fmt: skip
@@ -241,6 +245,12 @@ class Placement(models.Model):
     reason = models.CharField(_("说明"), max_length=200, blank=True)
 
     objects = ScopedManager()
+
+    # Only on the page of placements that selectors.decorate_placements decorates; not columns.
+    next_due: dt.date | None
+    last_checkin_at: dt.datetime | None
+    last_temperature: Decimal | None
+    due_badge: str
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -103,6 +103,7 @@ def placement_transfer(
             raise ValidationFailed({"room": [_("房间不属于该隔离点")]})
     now = timezone.now()
     origin = measure.site
+    assert origin is not None  # site_id was checked above
     Placement.objects.filter(measure=measure, ended_at__isnull=True).update(ended_at=now)
     placement = place(measure=measure, site=target, room=room, at=now, reason=reason)
     audit_record(

@@ -141,6 +141,7 @@ def measure_start(
     if first.type == MeasureType.CENTRALISED:
         from .placements import place
 
+        assert site is not None  # a centralised first stage was refused without one above
         place(measure=measure, site=site, room=room, at=started_at)
     audit_record(
         actor=actor,
@@ -178,7 +179,7 @@ def measure_replan(*, actor: Actor, measure_id: int, reason: str) -> Measure:
     policy = policy_set_of(Policy.objects.get(pk=measure.policy_id))
     plans = plan_for(policy, measure.category, measure.risk_level or None)
     current = measure.stages.get(order=measure.stage_order)
-    before = {"version": measure.policy_version, "planned_end_at": measure.planned_end_at}
+    version_before, end_before = measure.policy_version, measure.planned_end_at
     # The current stage keeps its start and its recorded results; it and the stages after it
     # follow the new plan.
     idx = min(measure.stage_order, len(plans)) - 1
@@ -221,9 +222,9 @@ def measure_replan(*, actor: Actor, measure_id: int, reason: str) -> Measure:
         obj=measure,
         changes={
             "reason": reason,
-            "policy_version": [before["version"], policy.version],
+            "policy_version": [version_before, policy.version],
             "planned_end_at": [
-                before["planned_end_at"].isoformat(),
+                end_before.isoformat(),
                 measure.planned_end_at.isoformat(),
             ],
         },

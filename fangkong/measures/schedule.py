@@ -119,8 +119,8 @@ def overdue_by_place(*, actor: Actor, today: dt.date | None = None) -> dict[str,
     villages: dict[str, dict] = {}
     for test in overdue_tests(actor=actor, today=today):
         m = test.measure
-        if m.site_id:
-            group = sites.setdefault(m.site_id, {"name": m.site.name, "tests": []})
+        if m.site is not None:
+            group = sites.setdefault(m.site.pk, {"name": m.site.name, "tests": []})
         else:
             group = villages.setdefault(m.region_id, {"name": m.region.name, "tests": []})
         group["tests"].append(test)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Max, Min, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.utils import timezone
@@ -15,8 +16,20 @@ from .access import measures_for, sites_for
 from .models import RUNNING, CheckIn, Measure, Placement, Room, Site
 from .stats import care_by_county
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def sites_with_occupancy(*, actor: Actor) -> QuerySet[Site]:
+
+class Occupancy(TypedDict):
+    beds_total: int | None
+    beds_used: int | None
+
+
+if TYPE_CHECKING:
+    SiteWithOccupancy = WithAnnotations[Site, Occupancy]
+
+
+def sites_with_occupancy(*, actor: Actor) -> QuerySet[SiteWithOccupancy]:
     beds = Subquery(
         Room.objects.filter(site=OuterRef("pk"))
         .values("site")
@@ -32,7 +45,7 @@ def sites_with_occupancy(*, actor: Actor) -> QuerySet[Site]:
     return sites_for(actor).select_related("region").annotate(beds_total=beds, beds_used=used)
 
 
-def site_with_occupancy_get(*, actor: Actor, pk: int) -> Site:
+def site_with_occupancy_get(*, actor: Actor, pk: int) -> SiteWithOccupancy:
     """One site in the actor's scope with its beds and occupancy, in one query."""
     try:
         return sites_with_occupancy(actor=actor).get(pk=pk)
@@ -40,7 +53,7 @@ def site_with_occupancy_get(*, actor: Actor, pk: int) -> Site:
         raise NotFound(Site._meta.verbose_name) from None
 
 
-def occupancy_badge(site: Site) -> str:
+def occupancy_badge(site: SiteWithOccupancy) -> str:
     beds, used = site.beds_total or 0, site.beds_used or 0
     if beds and used * 100 >= beds * site.warning_percent:
         return "red" if used >= beds else "orange"

@@ -7,6 +7,7 @@ actor's own region, and its staff are site-staff accounts of that region.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -122,7 +123,7 @@ def site_update(*, actor: Actor, site_id: int, staff_ids=None, **data) -> Site:
         ended_at__isnull=True
     ):
         raise ValidationFailed({"region_id": [_("仍有人员在住，不能更改所在地区")]})
-    changes = {
+    changes: dict[str, list[Any]] = {
         k: [str(getattr(site, k)), str(v)] for k, v in clean.items() if getattr(site, k) != v
     }
     for key, value in clean.items():

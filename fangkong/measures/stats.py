@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from fangkong.policies.models import MeasureType
 
-from .models import RUNNING, Measure
+from .models import RUNNING, Measure, Site
 from .placements import site_occupancy
 
 STATS_CATEGORIES = ("close_contact", "secondary_contact", "inbound", "risk_area", "other")
@@ -87,7 +87,7 @@ def quarantine_section(*, at: dt.datetime) -> dict:
         "cannot_release": qs.filter(status="blocked").count(),
         "beds": sum(o["beds"] for o in occupancy.values()),
         "beds_used": sum(o["used"] for o in occupancy.values()),
-        "sites_active": qs.model.site.field.related_model.objects.filter(status="active").count(),
+        "sites_active": Site.objects.filter(status="active").count(),
         "admitted_today": flows(qs, since=today)["admitted"].get(today.isoformat(), 0),
         "released_today": flows(qs, since=today)["released"].get(today.isoformat(), 0),
         "overdue_tests": _overdue_count(today),

@@ -253,6 +253,7 @@ def nat_sheet_import(
         return report
     with transaction.atomic():
         for row, clean in valid:
+            assert row.person is not None  # a row _match_people could not match is an error
             nat_result_record(
                 actor=actor,
                 person=row.person,

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Aggregate, Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
 Rows = dict[str, dict[str, float]]
 
 
-def _grouped(qs: QuerySet, *, group: int, field: str = "region_id", **aggregates) -> Rows:
+def _grouped(
+    qs: QuerySet, aggregates: Mapping[str, Aggregate], *, group: int, field: str = "region_id"
+) -> Rows:
     rows: Rows = defaultdict(dict)
     for row in (
         qs.annotate(_code=Substr(field, 1, group)).values("_code").annotate(**aggregates).order_by()
@@ -54,7 +57,7 @@ def screening_figures(*, prefix: str, start: dt.datetime, end: dt.datetime, grou
         "screening.open": Count("pk", filter=is_open),
         "screening.overdue": Count("pk", filter=is_open & Q(deadline__lt=end)),
     }
-    return _merge(_zero(prefix, group, list(aggregates)), _grouped(qs, group=group, **aggregates))
+    return _merge(_zero(prefix, group, list(aggregates)), _grouped(qs, aggregates, group=group))
 
 
 CATEGORIES = ("close_contact", "secondary_contact", "inbound", "risk_area", "other")
@@ -86,7 +89,7 @@ def measures_figures(*, prefix: str, start: dt.datetime, end: dt.datetime, group
         "measures.admitted": Count("pk", filter=Q(started_at__gt=start, started_at__lte=end)),
         "measures.released": Count("pk", filter=Q(ended_at__gt=start, ended_at__lte=end)),
     }
-    rows = _merge(_zero(prefix, group, list(aggregates)), _grouped(qs, group=group, **aggregates))
+    rows = _merge(_zero(prefix, group, list(aggregates)), _grouped(qs, aggregates, group=group))
     for figures in rows.values():
         figures["measures.centralised.other"] = figures.pop("measures.centralised.other_all", 0)
     # Scheduled tests still pending after their day, for people still under a measure.
@@ -100,8 +103,12 @@ def measures_figures(*, prefix: str, start: dt.datetime, end: dt.datetime, group
     )
     for figures in rows.values():
         figures.setdefault("measures.overdue_tests", 0)
-    return _merge(rows, _grouped(overdue, group=group, field="measure__region_id",
-                                 **{"measures.overdue_tests": Count("*")}))  # fmt: skip
+    return _merge(
+        rows,
+        _grouped(
+            overdue, {"measures.overdue_tests": Count("*")}, group=group, field="measure__region_id"
+        ),
+    )
 
 
 def labtests_figures(*, prefix: str, start: dt.datetime, end: dt.datetime, group: int) -> Rows:
@@ -114,7 +121,7 @@ def labtests_figures(*, prefix: str, start: dt.datetime, end: dt.datetime, group
         "tests.sampled": Count("*"),
         "tests.positive": Count("pk", filter=Q(result="positive")),
     }
-    return _merge(_zero(prefix, group, list(aggregates)), _grouped(qs, group=group, **aggregates))
+    return _merge(_zero(prefix, group, list(aggregates)), _grouped(qs, aggregates, group=group))
 
 
 def arrivals_figures(*, prefix: str, start: dt.datetime, end: dt.datetime, group: int) -> Rows:
@@ -125,12 +132,12 @@ def arrivals_figures(*, prefix: str, start: dt.datetime, end: dt.datetime, group
     )
     rows = _merge(
         _zero(prefix, group, ["arrivals.new", "arrivals.overdue_tests"]),
-        _grouped(arrivals, group=group, **{"arrivals.new": Count("*")}),
+        _grouped(arrivals, {"arrivals.new": Count("*")}, group=group),
     )
     overdue = ArrivalObligation.objects.filter(
         region__code__startswith=prefix, kind="arrival_test", status="open", due_at__lt=end
     )
-    return _merge(rows, _grouped(overdue, group=group, **{"arrivals.overdue_tests": Count("*")}))
+    return _merge(rows, _grouped(overdue, {"arrivals.overdue_tests": Count("*")}, group=group))
 
 
 VERDICTS = ("transfer", "turn_back", "sample_on_site", "pass_with_arrival_test", "pass")
@@ -146,4 +153,4 @@ def checkpoints_figures(*, prefix: str, start: dt.datetime, end: dt.datetime, gr
         "checks.total": Count("*"),
         **{f"checks.{v}": Count("pk", filter=Q(verdict=v)) for v in VERDICTS},
     }
-    return _merge(_zero(prefix, group, list(aggregates)), _grouped(qs, group=group, **aggregates))
+    return _merge(_zero(prefix, group, list(aggregates)), _grouped(qs, aggregates, group=group))

@@ -8,6 +8,7 @@ before it. A report first submitted after the cut-off is late — exactly after:
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils import timezone
@@ -15,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .figures import Window
 from .models import DailyReport, ReportingPeriod, ReportStatus
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class UnitStatus(models.TextChoices):
@@ -28,7 +32,7 @@ class UnitStatus(models.TextChoices):
 
 # One colour per status everywhere (board, dashboard, bulletin): red missing, orange late,
 # blue returned (back in the unit's hands), green on time, grey zero, no badge while pending.
-STATUS_BADGE = {
+STATUS_BADGE: dict[str, str] = {
     UnitStatus.ON_TIME: "green",
     UnitStatus.LATE: "orange",
     UnitStatus.ZERO: "grey",
@@ -39,7 +43,7 @@ STATUS_BADGE = {
 
 
 # Two-character labels for the units × days grid.
-SHORT_LABEL = {
+SHORT_LABEL: dict[str, StrOrPromise] = {
     UnitStatus.ON_TIME: _("按时"),
     UnitStatus.LATE: _("迟报"),
     UnitStatus.ZERO: _("零报"),

@@ -24,7 +24,16 @@ class Actor:
     permissions: frozenset[str] = field(default=frozenset())
 
     @classmethod
-    def build(cls, *, user, region, role, assignment_id=None, api_token_id=None, ip=None) -> Actor:
+    def build(
+        cls,
+        *,
+        user: User | None,
+        region: Region,
+        role: str,
+        assignment_id: int | None = None,
+        api_token_id: int | None = None,
+        ip: str | None = None,
+    ) -> Actor:
         return cls(
             user=user,
             region=region,

@@ -1,6 +1,9 @@
 """System check: a model linked to a region must be scoped (or say why it is not)."""
 
-from django.apps import apps
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig, apps
 from django.core import checks
 from django.db import models
 
@@ -17,8 +20,10 @@ def _points_at_region(model: type[models.Model]) -> bool:
 
 
 @checks.register(checks.Tags.models)
-def region_models_are_scoped(app_configs=None, **kwargs):
-    errors = []
+def region_models_are_scoped(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    errors: list[checks.CheckMessage] = []
     for model in apps.get_models():
         if not model.__module__.startswith("fangkong.") or not _points_at_region(model):
             continue

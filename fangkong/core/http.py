@@ -10,8 +10,17 @@ if TYPE_CHECKING:
     from .actor import Actor
 
 
+class SessionRequest(HttpRequest):
+    """A request past accounts' ActorMiddleware: the signed-in role's Actor, or None.
+
+    Only for annotations: views receive Django's own HttpRequest with `actor` set on it.
+    """
+
+    actor: Actor | None
+
+
 class ActorRequest(HttpRequest):
-    """A request that reached a view with an Actor (session middleware or API authentication).
+    """A request that reached a view with an Actor (actor_required or the API authentication).
 
     Only for annotations: views receive Django's own HttpRequest with `actor` set on it.
     """

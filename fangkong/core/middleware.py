@@ -1,6 +1,9 @@
 """Security headers, including the content security policy."""
 
+from collections.abc import Callable
+
 from django.conf import settings
+from django.http import HttpRequest, HttpResponseBase
 
 _CSP = "; ".join(
     [
@@ -25,10 +28,10 @@ _DOCS_CSP = "default-src 'self' 'unsafe-inline' data:; frame-ancestors 'none'"
 
 
 class SecurityHeadersMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         is_docs = request.path.startswith("/api/v1/docs")
         response.headers.setdefault("Content-Security-Policy", _DOCS_CSP if is_docs else _CSP)

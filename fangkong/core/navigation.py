@@ -6,7 +6,7 @@ Modules add their entries to NAVIGATION; an entry appears only when its permissi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,8 @@ from .roles import Perm
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+
+    from .actor import Actor
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,7 @@ NAVIGATION: list[NavGroup] = [
 ]
 
 
-def navigation_for(actor) -> list[dict]:
+def navigation_for(actor: Actor) -> list[dict[str, Any]]:
     groups = []
     for group in NAVIGATION:
         entries = []

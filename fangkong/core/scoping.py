@@ -34,7 +34,7 @@ class ScopedQuerySet(models.QuerySet):
             raise NotFound(self.model._meta.verbose_name) from None
 
 
-def scope_lookup(model) -> str:
+def scope_lookup(model: type[models.Model]) -> str:
     """The prefix lookup for a model's region, e.g. "unit__region__code__startswith"."""
     field = getattr(model, "scope_field", "region__code")
     if not field.endswith("__code"):

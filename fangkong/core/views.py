@@ -1,5 +1,5 @@
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -8,11 +8,12 @@ from django.views.decorators.http import require_POST
 from fangkong.accounts.middleware import SESSION_ASSIGNMENT, assignments_for
 
 from .decorators import actor_required
+from .http import ActorRequest
 from .selectors import home_summary
 
 
 @never_cache
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness and database reachability for load balancers and monitoring."""
     try:
         with connection.cursor() as cursor:
@@ -26,7 +27,7 @@ def healthz(request):
 
 
 @actor_required()
-def home(request):
+def home(request: ActorRequest) -> HttpResponse:
     actor = request.actor
     return render(
         request,
@@ -40,8 +41,8 @@ def home(request):
 
 @require_POST
 @actor_required()
-def switch_role(request):
-    wanted = request.POST.get("assignment")
+def switch_role(request: ActorRequest) -> HttpResponseRedirect:
+    wanted = request.POST.get("assignment", "")
     if any(str(a.pk) == wanted for a in assignments_for(request.user)):
         request.session[SESSION_ASSIGNMENT] = int(wanted)
     next_url = request.POST.get("next") or "/"

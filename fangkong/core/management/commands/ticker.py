@@ -7,6 +7,8 @@ runs them in turn, forever (`--once` for cron or a systemd timer instead).
 """
 
 import time
+from argparse import ArgumentParser
+from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -18,11 +20,11 @@ PERIODIC_COMMANDS = ["screening-escalate", "measures-tick", "arrivals-sweep", "r
 class Command(BaseCommand):
     help = "Run the periodic duties (escalation, release, sweeps, reminders) every few minutes."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--interval", type=int, default=300, help="Seconds between rounds.")
         parser.add_argument("--once", action="store_true", help="Run one round and exit.")
 
-    def handle(self, *args, interval, once, **options):
+    def handle(self, *args: Any, interval: int, once: bool, **options: Any) -> None:
         while True:
             self.run_round()
             if once:

@@ -6,11 +6,14 @@ import datetime as dt
 import decimal
 import uuid
 from collections.abc import Set
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
 from fangkong.core.actor import Actor
+
+if TYPE_CHECKING:
+    from fangkong.people.models import Person
 
 from .models import AccessEntry, ChangeEntry
 
@@ -69,7 +72,7 @@ def access_record(
     kind: str,
     purpose: str,
     region_code: str,
-    person=None,
+    person: Person | None = None,
     subject: str = "",
     fields: list[str] | None = None,
     row_count: int = 1,

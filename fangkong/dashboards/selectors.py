@@ -140,7 +140,9 @@ def _summary(actor: Actor, region: Region, today: dt.date) -> dict:
     }
 
 
-def dashboard_data(*, actor: Actor, region_code: str | None = None, now=None) -> dict:
+def dashboard_data(
+    *, actor: Actor, region_code: str | None = None, now: dt.datetime | None = None
+) -> dict:
     """The whole dashboard. The summary part is cached per region and refresh: the key holds
     the region's code (the scope) and the time of the refresh, so a refresh replaces it."""
     now = now or timezone.now()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,11 +25,11 @@ from .models import NatTest, Purpose, Result
 
 
 @cache
-def _handler(path: str):
+def _handler(path: str) -> Callable[..., Any]:
     return import_string(path)
 
 
-def result_handlers() -> list:
+def result_handlers() -> list[Callable[..., Any]]:
     return [_handler(path) for path in handlers.RESULT_HANDLERS]
 
 
@@ -111,7 +113,13 @@ def nat_result_record(
     return test
 
 
-def validate_result(*, sampled_at, result, reported_at, purpose) -> dict[str, list[str]]:
+def validate_result(
+    *,
+    sampled_at: dt.datetime | None,
+    result: str,
+    reported_at: dt.datetime | None,
+    purpose: str,
+) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     now = timezone.now()
     if sampled_at is None:

@@ -20,7 +20,7 @@ _MEMBERS = Prefetch("members", queryset=MemberUnit.objects.order_by("-is_lead", 
 HQ_LEVELS = (Level.CITY, Level.COUNTY, Level.TOWNSHIP)
 
 
-def duty_now(*, actor: Actor, at=None) -> DutyShift | None:
+def duty_now(*, actor: Actor, at: dt.datetime | None = None) -> DutyShift | None:
     """The shift on duty now at the HQ nearest above (or at) the actor's region.
 
     The duty desk of one's own chain of command is what a field worker must be able to call,

@@ -75,6 +75,7 @@ def unit_create(
         _check_unique_name(region, parent, name, None, errors)
     if errors:
         raise ValidationFailed(errors)
+    assert region is not None  # every way of missing the region recorded an error
     unit = CommandUnit.objects.create(
         region=region,
         kind=kind,
@@ -159,7 +160,7 @@ def unit_update(
     return unit
 
 
-def _visible_hq(actor: Actor, parent_id: int, errors) -> CommandUnit | None:
+def _visible_hq(actor: Actor, parent_id: int, errors: dict[str, list[str]]) -> CommandUnit | None:
     try:
         parent = CommandUnit.objects.select_related("region").get_visible(actor, pk=parent_id)
     except NotFound:
@@ -171,7 +172,9 @@ def _visible_hq(actor: Actor, parent_id: int, errors) -> CommandUnit | None:
     return parent
 
 
-def _hq_region(actor: Actor, code: str | None, parent: CommandUnit | None, errors):
+def _hq_region(
+    actor: Actor, code: str | None, parent: CommandUnit | None, errors: dict[str, list[str]]
+) -> Region | None:
     if not code or not actor.sees_region_code(code):
         errors["region"] = [_("请选择您辖区内的区划")]
         return None
@@ -186,7 +189,7 @@ def _hq_region(actor: Actor, code: str | None, parent: CommandUnit | None, error
     return region
 
 
-def _clean_name(name: str, errors) -> str:
+def _clean_name(name: str, errors: dict[str, list[str]]) -> str:
     name = (name or "").strip()
     if not name:
         errors["name"] = [_("请填写单位名称")]
@@ -195,7 +198,9 @@ def _clean_name(name: str, errors) -> str:
     return name
 
 
-def _clean_members(kind: str, lead_unit: str, member_units: Iterable[str], errors):
+def _clean_members(
+    kind: str, lead_unit: str, member_units: Iterable[str], errors: dict[str, list[str]]
+) -> tuple[str, list[str]]:
     lead = (lead_unit or "").strip()
     members = [m for m in _unique(m.strip() for m in member_units) if m != lead]
     too_long = [m for m in [lead, *members] if len(m) > _NAME_MAX]
@@ -213,7 +218,13 @@ def _clean_members(kind: str, lead_unit: str, member_units: Iterable[str], error
     return lead, members
 
 
-def _check_unique_name(region, parent, name: str, exclude_pk: int | None, errors) -> None:
+def _check_unique_name(
+    region: Region,
+    parent: CommandUnit | None,
+    name: str,
+    exclude_pk: int | None,
+    errors: dict[str, list[str]],
+) -> None:
     siblings = CommandUnit.objects.filter(region=region, parent=parent, name=name)
     if exclude_pk is not None:
         siblings = siblings.exclude(pk=exclude_pk)
@@ -334,7 +345,9 @@ def duty_assign(
     return shift
 
 
-def _duty_person(unit: CommandUnit, user_id: int | None, field: str, errors) -> User | None:
+def _duty_person(
+    unit: CommandUnit, user_id: int | None, field: str, errors: dict[str, list[str]]
+) -> User | None:
     assignment = (
         RoleAssignment.objects.filter(
             user_id=user_id,

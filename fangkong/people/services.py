@@ -35,7 +35,7 @@ class RegisteredElsewhere(ValidationFailed):
     """The document is registered to a person outside the actor's region. Nothing about that
     person may be disclosed; moving them is the HQ's decision."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(
             {
                 "document_number": [

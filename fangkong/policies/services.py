@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -58,7 +59,7 @@ def validate_stages(stages: dict) -> dict:
 
 
 @transaction.atomic
-def policy_update(*, actor: Actor, policy_id: int, reason: str, **changes) -> Policy:
+def policy_update(*, actor: Actor, policy_id: int, reason: str, **changes: Any) -> Policy:
     """Change a policy; running measures keep their plan until someone re-plans them."""
     actor.require(Perm.POLICIES_MANAGE)
     # A policy is city-wide: only an actor whose region covers the whole city may change it.

@@ -63,7 +63,7 @@ def period_latest(*, actor: Actor) -> ReportingPeriod | None:
     )
 
 
-def period_get(*, actor: Actor, pk) -> ReportingPeriod:
+def period_get(*, actor: Actor, pk: int) -> ReportingPeriod:
     actor.require(Perm.REPORTS_VIEW)
     code = actor.region.code
     prefixes = [code[:n] for n in (2, 4, 6, 9, 12) if n <= len(code)]
@@ -77,7 +77,7 @@ def period_get(*, actor: Actor, pk) -> ReportingPeriod:
     return found
 
 
-def report_get(*, actor: Actor, pk) -> DailyReport:
+def report_get(*, actor: Actor, pk: int) -> DailyReport:
     actor.require(Perm.REPORTS_VIEW)
     try:
         return (

@@ -20,7 +20,14 @@ from fangkong.core.roles import Perm
 from fangkong.org.models import CommandUnit
 
 from . import figures as figure_registry
-from .models import DailyReport, ReportingPeriod, ReportStatus, ReportVersion, VersionKind
+from .models import (
+    DailyReport,
+    ReportingPeriod,
+    ReportStatus,
+    ReportTemplate,
+    ReportVersion,
+    VersionKind,
+)
 from .schedule import cutoff_at, is_locked, window
 from .selectors import actor_unit
 from .templates_data import default_template
@@ -38,7 +45,7 @@ def period_create(
     ends_on: dt.date,
     units: list[CommandUnit],
     cutoff: dt.time = dt.time(16, 0),
-    template=None,
+    template: ReportTemplate | None = None,
 ) -> ReportingPeriod:
     actor.require(Perm.REPORTS_REVIEW)
     if not actor.sees_region_code(hq.region_id):
@@ -132,7 +139,7 @@ def _clean_figures(report: DailyReport, figures: dict, corrections: dict) -> tup
     return clean, reasons
 
 
-def _version(report: DailyReport, *, actor: Actor, now, reason: str) -> ReportVersion:
+def _version(report: DailyReport, *, actor: Actor, now: dt.datetime, reason: str) -> ReportVersion:
     if report.first_submitted_at is None:
         kind = VersionKind.ZERO if report.is_zero else VersionKind.SUBMIT
     elif report.status == ReportStatus.RETURNED:

@@ -3,12 +3,15 @@ from importlib import util
 from django.urls import include, path
 
 from config.api import api
+from fangkong.checkpoints.api import screening_post
 from fangkong.core import views as core_views
 
 urlpatterns = [
     path("", include("fangkong.core.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The checkpoint check, the busiest write, ahead of the API framework (decision 0020).
+    path("api/v1/checkpoints/<slug:code>/screenings", screening_post),
     path("api/v1/", api.urls),
 ]
 

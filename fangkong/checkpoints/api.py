@@ -6,9 +6,11 @@ import hashlib
 import json
 import time
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import Router, Schema
+from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
 from fangkong.accounts.middleware import client_ip
@@ -168,3 +170,22 @@ def record_screening(request, code: str):
         "record_id": outcome.record_id,
     }
     return HttpResponse(json.dumps(body, ensure_ascii=False), content_type="application/json")
+
+
+@csrf_exempt
+def screening_post(request, code: str):
+    """`POST /api/v1/checkpoints/{code}/screenings` served by a URL pattern ahead of the API
+    framework's: the busiest write of the platform skips its dispatch (about a quarter of the
+    check's extra CPU). The same authentication (token, or a session whose CSRF token is
+    checked), the same view body and the API's own exception handlers, so the answers are the
+    operation's; the router still declares the operation for the schema and the docs."""
+    from config.api import api
+
+    try:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if CachedBearer()(request) is None and _Session()(request) is None:
+            raise AuthenticationError()
+        return record_screening(request, code)
+    except Exception as exc:  # noqa: BLE001 - handed to the API's handlers; others re-raised
+        return api.on_exception(request, exc)

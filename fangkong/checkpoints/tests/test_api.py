@@ -185,3 +185,25 @@ def test_a_body_that_is_not_a_json_object_is_422(client, world, checkpoint, toke
         assert response.status_code == 422, body
         assert response.json()["detail"][0]["field"] == "body"
     assert not CheckRecord.objects.exists()
+
+
+def test_the_check_served_ahead_of_the_api_framework_answers_like_it(
+    client, world, checkpoint, token_for
+):
+    url = f"/api/v1/checkpoints/{checkpoint.code}/screenings"
+    token, outsider = token_for(), token_for("outsider")
+
+    def send(path=url, bearer=None, method="POST"):
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {bearer}"} if bearer else {}
+        return client.generic(method, path, data="{}", content_type="application/json",
+                              **headers)  # fmt: skip
+
+    assert send().status_code == 401 and send().json()["detail"]
+    assert send(bearer="not-a-token").status_code == 401
+    assert send(bearer=token, method="GET").status_code == 405
+    assert send(bearer=token).status_code == 422
+    assert send("/api/v1/checkpoints/nope/screenings", bearer=token).status_code == 404
+    assert send(bearer=outsider).status_code == 404
+    client.force_login(world.user("county_checkpoint"))
+    assert send().status_code == 422  # a signed-in session (the test client skips CSRF)
+    assert not CheckRecord.objects.exists()

@@ -17,6 +17,7 @@ def actor_of(world):
             .order_by("region_id", "role")
             .first()
         )
+        assert assignment is not None, key
         return Actor.build(user=user, region=assignment.region, role=assignment.role, ip="10.0.0.8")
 
     return build

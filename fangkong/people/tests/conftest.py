@@ -7,12 +7,14 @@ from .factories import person_in
 
 
 def first_assignment(user) -> RoleAssignment:
-    return (
+    assignment = (
         RoleAssignment.objects.filter(user=user, active=True)
         .select_related("region")
         .order_by("region_id", "role")
         .first()
     )
+    assert assignment is not None, user
+    return assignment
 
 
 @pytest.fixture

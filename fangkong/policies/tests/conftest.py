@@ -18,6 +18,7 @@ def actor_of(world):
     def build(key: str) -> Actor:
         assignment = RoleAssignment.objects.select_related("region").filter(user=world.user(key))
         a = assignment.first()
+        assert a is not None, key
         return Actor.build(user=a.user, region=a.region, role=a.role, assignment_id=a.pk)
 
     return build

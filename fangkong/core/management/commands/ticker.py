@@ -30,10 +30,11 @@ class Command(BaseCommand):
             if once:
                 return
             time.sleep(interval)
+            # A long-lived process: drop connections the database or CONN_MAX_AGE has aged out.
+            close_old_connections()
 
     def run_round(self) -> None:
         for name in PERIODIC_COMMANDS:
-            close_old_connections()
             try:
                 call_command(name, stdout=self.stdout, stderr=self.stderr)
             except Exception as exc:  # noqa: BLE001 - one failing duty must not stop the others

@@ -9,7 +9,7 @@ to the foreign-key column itself (the code is the region's primary key), so ther
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
@@ -22,11 +22,11 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=models.Model)
 
 
-class ScopedQuerySet(models.QuerySet):
-    def visible_to(self, actor: Actor) -> ScopedQuerySet:
+class ScopedQuerySet(models.QuerySet[M]):
+    def visible_to(self, actor: Actor) -> Self:
         return self.filter(**{scope_lookup(self.model): actor.scope_prefix})
 
-    def get_visible(self, actor: Actor, **lookup: Any) -> Any:
+    def get_visible(self, actor: Actor, **lookup: Any) -> M:
         """One object in the actor's scope, or NotFound: missing and not-yours look alike."""
         try:
             return self.visible_to(actor).get(**lookup)

@@ -96,6 +96,9 @@ class DutyShift(ScopedModel):
     )
     phone = models.CharField(_("值班电话"), max_length=20, blank=True)
 
+    # Only on the shifts of the duty roster page (selectors.duty_roster); not a column.
+    on_duty: bool
+
     class Meta:
         verbose_name = _("值班安排")
         verbose_name_plural = _("值班安排")

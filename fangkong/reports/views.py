@@ -246,5 +246,5 @@ def bulletin_download(request, pk: int):
     bulletin = Bulletin.objects.get_visible(request.actor, pk=pk)
     if bulletin.status != BulletinStatus.DONE or not bulletin.file:
         raise NotFound(Bulletin._meta.verbose_name)
-    name = bulletin.file.name.rsplit("/", 1)[-1]
+    name = (bulletin.file.name or "").rsplit("/", 1)[-1]
     return FileResponse(bulletin.file.open("rb"), as_attachment=True, filename=name)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -17,6 +18,8 @@ from fangkong.core.roles import Perm
 from fangkong.regions.models import Level, Region
 
 from .models import AccessEntry, ChangeEntry
+
+Entry = TypeVar("Entry", AccessEntry, ChangeEntry)
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ def access_list(*, actor: Actor, filters: AccessFilters | None = None) -> QueryS
     return entries
 
 
-def _common(entries: QuerySet, filters: EntryFilters) -> QuerySet:
+def _common(entries: QuerySet[Entry], filters: EntryFilters) -> QuerySet[Entry]:
     entries = entries.select_related("user", "region", "api_token")
     if filters.date_from:
         entries = entries.filter(at__gte=_start_of(filters.date_from))

@@ -1,15 +1,21 @@
 """Model field that stores text encrypted and hands plaintext to Python."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models.expressions import Expression
+from django.db.models.expressions import Combinable, Expression
 
 from . import crypto
 
+if TYPE_CHECKING:
+    # The stubs make fields generic (set type, get type); Django's classes are not subscriptable.
+    _TextField = models.TextField[str | Combinable, str]
+else:
+    _TextField = models.TextField
 
-class EncryptedTextField(models.TextField):
+
+class EncryptedTextField(_TextField):
     description = "Text encrypted at rest (AES-GCM)"
 
     def from_db_value(

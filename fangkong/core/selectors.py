@@ -1,5 +1,7 @@
 """Reads for the home page: the actor's scope and what the actor may do."""
 
+from typing import Any
+
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +23,7 @@ CAPABILITIES = [
 ]
 
 
-def home_summary(*, actor: Actor) -> dict:
+def home_summary(*, actor: Actor) -> dict[str, Any]:
     from fangkong.people.models import Person
     from fangkong.regions.models import Level, Region
 

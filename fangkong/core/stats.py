@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from importlib import import_module
+from typing import Any
 
 STATS_SECTIONS: dict[str, str] = {
     "quarantine": "fangkong.measures.stats.quarantine_section",
@@ -16,8 +17,8 @@ STATS_SECTIONS: dict[str, str] = {
 }
 
 
-def collect(*, at: dt.datetime, only: list[str] | None = None) -> dict:
-    figures: dict = {}
+def collect(*, at: dt.datetime, only: list[str] | None = None) -> dict[str, Any]:
+    figures: dict[str, Any] = {}
     for key, path in STATS_SECTIONS.items():
         if only and key not in only:
             continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -87,7 +88,7 @@ def _risk_areas(now: dt.datetime) -> dict[str, int]:
     return counts
 
 
-def _completeness(actor: Actor, region: Region, day: dt.date) -> dict | None:
+def _completeness(actor: Actor, region: Region, day: dt.date) -> dict[str, Any] | None:
     from fangkong.reports.selectors import completeness, period_current
 
     if not actor.can(Perm.REPORTS_VIEW):
@@ -104,7 +105,7 @@ def _completeness(actor: Actor, region: Region, day: dt.date) -> dict | None:
             "units": [{"unit": r["unit"].name, "status": r["status"]} for r in units]}  # fmt: skip
 
 
-def _summary(actor: Actor, region: Region, today: dt.date) -> dict:
+def _summary(actor: Actor, region: Region, today: dt.date) -> dict[str, Any]:
     """Today's figures, the trends and the children's rows of a region: two queries."""
     first = today - dt.timedelta(days=TREND_DAYS - 1)
     series: dict[str, dict[dt.date, float]] = defaultdict(dict)
@@ -115,7 +116,7 @@ def _summary(actor: Actor, region: Region, today: dt.date) -> dict:
     ):
         series[key][day] = value
     figures = {key: by_day.get(today, 0) for key, by_day in series.items()}
-    children: dict[str, dict] = {}
+    children: dict[str, dict[str, Any]] = {}
     for code, name, key, value in (
         RegionFigure.objects.visible_to(actor)
         .filter(parent_code=region.code, day=today, key__in=CHILD_KEYS)
@@ -142,7 +143,7 @@ def _summary(actor: Actor, region: Region, today: dt.date) -> dict:
 
 def dashboard_data(
     *, actor: Actor, region_code: str | None = None, now: dt.datetime | None = None
-) -> dict:
+) -> dict[str, Any]:
     """The whole dashboard. The summary part is cached per region and refresh: the key holds
     the region's code (the scope) and the time of the refresh, so a refresh replaces it."""
     now = now or timezone.now()

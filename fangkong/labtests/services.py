@@ -26,7 +26,8 @@ from .models import NatTest, Purpose, Result
 
 @cache
 def _handler(path: str) -> Callable[..., Any]:
-    return import_string(path)
+    handler: Callable[..., Any] = import_string(path)
+    return handler
 
 
 def result_handlers() -> list[Callable[..., Any]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, Max, Min, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.utils import timezone
@@ -110,7 +110,7 @@ def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start, start + dt.timedelta(days=1)
 
 
-def overview(*, actor: Actor) -> dict:
+def overview(*, actor: Actor) -> dict[str, Any]:
     qs = measures_for(actor)
     counties = Region.objects.filter(
         level=Level.COUNTY, code__startswith=actor.region.code[:6]
@@ -149,7 +149,7 @@ def measure_list(
     return qs.order_by("-status", "stage_ends_at", "pk")
 
 
-def measure_timeline(measure: Measure) -> dict:
+def measure_timeline(measure: Measure) -> dict[str, Any]:
     return {
         "stages": list(measure.stages.order_by("order")),
         "tests": list(measure.scheduled_tests.select_related("test", "stage").order_by("due_date")),

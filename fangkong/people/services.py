@@ -111,7 +111,7 @@ def _found(actor: Actor, existing: Person) -> Registration:
     return Registration(person=existing, created=False)
 
 
-def _audited(person: Person) -> dict:
+def _audited(person: Person) -> dict[str, Any]:
     return {field: getattr(person, field) for field in AUDITED_FIELDS}
 
 
@@ -167,7 +167,7 @@ def person_update(
     return person
 
 
-def _refuse_taken_document(actor: Actor, person: Person, values: dict) -> None:
+def _refuse_taken_document(actor: Actor, person: Person, values: dict[str, Any]) -> None:
     other = person_with_document(values["document_type"], values["document_index"])
     if other is None or other.pk == person.pk:
         return

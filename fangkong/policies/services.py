@@ -24,15 +24,15 @@ EDITABLE = (
 )  # fmt: skip
 
 
-def snapshot(policy: Policy) -> dict:
+def snapshot(policy: Policy) -> dict[str, Any]:
     data = {field: getattr(policy, field) for field in EDITABLE}
     data["effective_from"] = policy.effective_from.isoformat()
     return data
 
 
-def validate_stages(stages: dict) -> dict:
+def validate_stages(stages: dict[str, Any]) -> dict[str, Any]:
     errors: list[str] = []
-    clean: dict[str, list[dict]] = {}
+    clean: dict[str, list[dict[str, Any]]] = {}
     for key, sequence in (stages or {}).items():
         if key not in StageKey.values:
             errors.append(_("未知的人员类别：%(key)s") % {"key": key})

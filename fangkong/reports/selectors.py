@@ -7,6 +7,7 @@ region is NotFound (404), exactly like a missing one.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 
@@ -98,7 +99,9 @@ def units_visible(*, actor: Actor, period: ReportingPeriod) -> list[CommandUnit]
     )
 
 
-def unit_reports(*, actor: Actor, period: ReportingPeriod, unit: CommandUnit) -> list[dict]:
+def unit_reports(
+    *, actor: Actor, period: ReportingPeriod, unit: CommandUnit
+) -> list[dict[str, Any]]:
     """The unit's days in the period up to the open day, newest first, with their status."""
     now = timezone.now()
     from .schedule import open_day
@@ -120,7 +123,7 @@ def unit_reports(*, actor: Actor, period: ReportingPeriod, unit: CommandUnit) ->
     return rows
 
 
-def completeness(*, actor: Actor, period: ReportingPeriod, day: dt.date) -> dict:
+def completeness(*, actor: Actor, period: ReportingPeriod, day: dt.date) -> dict[str, Any]:
     """Every visible unit's status on a day, and the counts: three queries."""
     actor.require(Perm.REPORTS_VIEW)
     now = timezone.now()
@@ -145,7 +148,7 @@ def _rate(part: int, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
 
-def board(*, actor: Actor, period: ReportingPeriod, until: dt.date) -> dict:
+def board(*, actor: Actor, period: ReportingPeriod, until: dt.date) -> dict[str, Any]:
     """Units × days with statuses, and completeness and timeliness rates per day and unit.
 
     Completeness: reports in (submitted at any time, including returned ones) ÷ expected.
@@ -169,7 +172,7 @@ def board(*, actor: Actor, period: ReportingPeriod, until: dt.date) -> dict:
                                             now=now)  # fmt: skip
     closed = [d for d in days if UnitStatus.PENDING not in {cells[u.pk, d] for u in units}]
 
-    def tally(statuses: list[str]) -> dict:
+    def tally(statuses: list[str]) -> dict[str, Any]:
         n = len(statuses)
         filed = sum(s not in (UnitStatus.MISSING, UnitStatus.PENDING) for s in statuses)
         timely = sum(s in (UnitStatus.ON_TIME, UnitStatus.ZERO) for s in statuses)

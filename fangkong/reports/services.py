@@ -8,6 +8,7 @@ reason. A figure the platform pre-filled may be corrected, with a reason for eac
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -108,7 +109,9 @@ def report_open(
     return report
 
 
-def _clean_figures(report: DailyReport, figures: dict, corrections: dict) -> tuple[dict, dict]:
+def _clean_figures(
+    report: DailyReport, figures: dict[str, Any], corrections: dict[str, Any]
+) -> tuple[dict[str, float], dict[str, str]]:
     errors: dict[str, list[str]] = {}
     items = {i["key"]: i for i in report.period.template.figure_items()}
     clean: dict[str, float] = {}
@@ -189,9 +192,9 @@ def report_submit(
     *,
     actor: Actor,
     report: DailyReport,
-    figures: dict,
-    texts: dict,
-    corrections: dict | None = None,
+    figures: dict[str, Any],
+    texts: dict[str, Any],
+    corrections: dict[str, Any] | None = None,
     reason: str = "",
 ) -> DailyReport:
     """Submit (or resubmit, or amend after the cut-off) the unit's report."""
@@ -223,8 +226,14 @@ def report_submit_zero(*, actor: Actor, report: DailyReport, reason: str = "") -
 
 
 @transaction.atomic
-def report_save_draft(*, actor: Actor, report: DailyReport, figures: dict, texts: dict,
-                      corrections: dict | None = None) -> DailyReport:  # fmt: skip
+def report_save_draft(
+    *,
+    actor: Actor,
+    report: DailyReport,
+    figures: dict[str, Any],
+    texts: dict[str, Any],
+    corrections: dict[str, Any] | None = None,
+) -> DailyReport:
     _own_unit(actor, report.unit)
     if report.status != ReportStatus.DRAFT:
         raise ValidationFailed(_("已报送的报告不能存为草稿，请提交更正"))

@@ -8,6 +8,11 @@ can carry another template without a code change.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .models import ReportTemplate
+
 DEFAULT_TEMPLATE_NAME = "日报告（默认模板）"
 
 
@@ -93,7 +98,7 @@ DEFAULT_SECTIONS: list[dict] = [
 ]
 
 
-def default_template():
+def default_template() -> ReportTemplate:
     from .models import ReportTemplate
 
     template, _ = ReportTemplate.objects.get_or_create(

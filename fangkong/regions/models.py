@@ -16,7 +16,7 @@ class Level(models.IntegerChoices):
     VILLAGE = 5, _("村/社区")
 
 
-CODE_LENGTHS = {
+CODE_LENGTHS: dict[int, int] = {
     Level.PROVINCE: 2,
     Level.CITY: 4,
     Level.COUNTY: 6,

@@ -116,13 +116,7 @@ def _add_routers() -> None:
     from importlib import import_module
 
     for prefix, module in ROUTERS:
-        try:
-            router = import_module(module).router
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
-        api.add_router(prefix, router)
+        api.add_router(prefix, import_module(module).router)
 
 
 # Each domain app that offers an API exposes `router` in its api module. URLs are tried in this

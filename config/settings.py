@@ -27,7 +27,7 @@ def _required(name: str, development_default: str) -> str:
     return development_default
 
 
-SECRET_KEY = _required("FANGKONG_SECRET_KEY", "dev-only-secret-key-not-for-production-use-0123456789")
+SECRET_KEY = _required("FANGKONG_SECRET_KEY", "dev-only-secret-key-not-for-production-0123456789")
 # Key for personal-data encryption at rest and the blind index; see fangkong.core.crypto.
 FIELD_KEY = _required("FANGKONG_FIELD_KEY", "dev-only-field-key-not-for-production-use-0123456789")
 DEBUG = not PRODUCTION and os.environ.get("FANGKONG_DEBUG", "1") == "1"

@@ -1,5 +1,3 @@
-from importlib import util
-
 from django.urls import include, path
 
 from config.api import api
@@ -32,4 +30,4 @@ APP_URLS = [
     ("reports/", "fangkong.reports.urls"),
     ("dashboard/", "fangkong.dashboards.urls"),
 ]
-urlpatterns += [path(prefix, include(module)) for prefix, module in APP_URLS if util.find_spec(module)]
+urlpatterns += [path(prefix, include(module)) for prefix, module in APP_URLS]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Perm
@@ -42,7 +42,15 @@ NAVIGATION: list[NavGroup] = [
             NavEntry(_("行政区划"), "regions:browse", Perm.REGIONS_VIEW),
         ),
     ),
-    NavGroup(_("排查"), (NavEntry(_("我的核查任务"), "screening:mine", Perm.SCREENING_VERIFY), NavEntry(_("核查进度"), "screening:progress", Perm.SCREENING_MANAGE), NavEntry(_("排查名单"), "screening:batches", Perm.SCREENING_VIEW), NavEntry(_("逾期清单"), "screening:overdue", Perm.SCREENING_VIEW))),  # noqa: E501
+    NavGroup(
+        _("排查"),
+        (
+            NavEntry(_("我的核查任务"), "screening:mine", Perm.SCREENING_VERIFY),
+            NavEntry(_("核查进度"), "screening:progress", Perm.SCREENING_MANAGE),
+            NavEntry(_("排查名单"), "screening:batches", Perm.SCREENING_VIEW),
+            NavEntry(_("逾期清单"), "screening:overdue", Perm.SCREENING_VIEW),
+        ),
+    ),  # noqa: E501
     NavGroup(
         _("管控"),
         (
@@ -104,11 +112,7 @@ def navigation_for(actor: Actor) -> list[dict[str, Any]]:
         for e in group.entries:
             if e.permission is not None and not actor.can(e.permission):
                 continue
-            try:
-                entries.append({"label": e.label, "url": reverse(e.url_name), "url_name": e.url_name})
-            except NoReverseMatch:
-                continue
-
+            entries.append({"label": e.label, "url": reverse(e.url_name), "url_name": e.url_name})
         if entries:
             groups.append({"label": group.label, "entries": entries})
     return groups

@@ -50,7 +50,7 @@ NAVIGATION: list[NavGroup] = [
             NavEntry(_("排查名单"), "screening:batches", Perm.SCREENING_VIEW),
             NavEntry(_("逾期清单"), "screening:overdue", Perm.SCREENING_VIEW),
         ),
-    ),  # noqa: E501
+    ),
     NavGroup(
         _("管控"),
         (

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.categories import RiskLevel
 
-LEVEL_RANK = {RiskLevel.LOW: 1, RiskLevel.MEDIUM: 2, RiskLevel.HIGH: 3}
+LEVEL_RANK: dict[str, int] = {RiskLevel.LOW: 1, RiskLevel.MEDIUM: 2, RiskLevel.HIGH: 3}
 
 
 class RiskArea(models.Model):

@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -21,6 +23,9 @@ from fangkong.core.categories import RiskLevel
 
 from .codes import compact_code, county_scope, overlaps
 from .models import LEVEL_RANK, RiskArea, RiskAreaChange
+
+if TYPE_CHECKING:
+    from fangkong.regions.models import Region
 
 SNAPSHOT_TTL = 30.0
 _LEVEL_BY_RANK = {rank: level for level, rank in LEVEL_RANK.items()}
@@ -83,7 +88,7 @@ def _bounds(at: dt.datetime | dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start, start + dt.timedelta(days=1) - dt.timedelta(microseconds=1)
 
 
-def level_on(region, at: dt.datetime | dt.date) -> str | None:
+def level_on(region: Region | str, at: dt.datetime | dt.date) -> str | None:
     """The highest risk level in force at `at` in the county of `region`, or None.
 
     `region` is a Region or a division code in any form. A county counts as affected when any
@@ -105,7 +110,7 @@ def level_on(region, at: dt.datetime | dt.date) -> str | None:
     return _LEVEL_BY_RANK.get(best)
 
 
-def levels_lookup():
+def levels_lookup() -> Callable[[Region | str, dt.datetime | dt.date], str | None]:
     """The lookup the verdict function takes: (code, instant) → level or None."""
     return level_on
 
@@ -126,7 +131,7 @@ def riskarea_list(
 
 
 def riskarea_counts(*, at: dt.datetime) -> dict[str, int]:
-    counts = {RiskLevel.HIGH: 0, RiskLevel.MEDIUM: 0, RiskLevel.LOW: 0}
+    counts: dict[str, int] = {RiskLevel.HIGH: 0, RiskLevel.MEDIUM: 0, RiskLevel.LOW: 0}
     for level in riskarea_list(in_force_at=at).values_list("level", flat=True):
         counts[level] += 1
     return {str(k): v for k, v in counts.items()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -45,7 +46,7 @@ def clean_code(raw: str) -> str:
     return code
 
 
-def clean_area(given: AreaInput) -> dict:
+def clean_area(given: AreaInput) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     try:
         code = clean_code(given.code)
@@ -77,7 +78,9 @@ def _require(actor: Actor | None) -> None:
         actor.require(Perm.RISKAREAS_MANAGE)
 
 
-def _changed(area: RiskArea, action: str, changes: dict, actor: Actor | None, note="") -> None:
+def _changed(
+    area: RiskArea, action: str, changes: dict[str, Any], actor: Actor | None, note: str = ""
+) -> None:
     RiskAreaChange.objects.create(
         area=area, action=action, changes=changes, note=note[:200],
         changed_by=actor.user if actor else None,
@@ -91,7 +94,7 @@ def _changed(area: RiskArea, action: str, changes: dict, actor: Actor | None, no
     transaction.on_commit(invalidate_snapshot)
 
 
-def _jsonable(values: dict) -> dict:
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v.isoformat() if isinstance(v, dt.datetime) else v for k, v in values.items()}
 
 

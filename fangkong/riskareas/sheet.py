@@ -7,6 +7,7 @@ transaction, so re-importing a corrected sheet completes the list without duplic
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,7 +61,8 @@ def _read_row(cells, columns) -> tuple[AreaInput | None, dict[str, str]]:
     values = {name: cells[i] if i < len(cells) else None for i, name in columns.items()}
     problems: dict[str, str] = {}
     code = name = level = ""
-    starts = lifted = None
+    starts: dt.datetime | None = None
+    lifted: dt.datetime | None = None
     try:
         code = identifier_text(values.get("code"))
     except CellError as exc:
@@ -83,6 +85,7 @@ def _read_row(cells, columns) -> tuple[AreaInput | None, dict[str, str]]:
             problems["lifted_at"] = str(exc)
     if problems:
         return None, problems
+    assert starts is not None  # parse_datetime returns a time or raises CellError
     given = AreaInput(code=code, name=name, level=level, effective_from=starts, lifted_at=lifted)
     try:
         clean_area(given)

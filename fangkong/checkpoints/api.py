@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from typing import cast
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from fangkong.accounts.middleware import client_ip
 from fangkong.accounts.tokens import api_token_authenticate
 from fangkong.core.actor import Actor
 from fangkong.core.errors import NotFound, ValidationFailed
+from fangkong.core.http import ActorRequest
 
 from .checks import clean_check
 from .selectors import checkpoint_list
@@ -54,7 +56,7 @@ class CachedBearer(HttpBearer):
             hit = (now, api_token.region, api_token.role, api_token.pk)
             _tokens[key] = hit
         _, region, role, token_id = hit
-        request.actor = Actor.build(
+        cast(ActorRequest, request).actor = Actor.build(
             user=None, region=region, role=role, api_token_id=token_id, ip=client_ip(request)
         )
         return token_id

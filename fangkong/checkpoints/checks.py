@@ -77,6 +77,7 @@ def _when(value, field: str, errors: dict, *, required: bool) -> dt.datetime | N
         if required:
             errors[field] = [_("请填写时间")]
         return None
+    parsed: dt.datetime | None
     if isinstance(value, dt.datetime):
         parsed = value
     else:
@@ -121,7 +122,7 @@ def clean_check(
             phone = _mobile(data.get("phone"))
         except InvalidIdentifier as exc:
             errors["phone"] = [str(exc)]
-    health_code = data.get("health_code")
+    health_code = data.get("health_code", "")
     if health_code not in HEALTH_CODES:
         errors["health_code"] = [_("健康码应为 green、yellow 或 red")]
     arrival_at = _when(data.get("arrival_at"), "arrival_at", errors, required=True)
@@ -148,6 +149,8 @@ def clean_check(
         errors["itinerary_star"] = [_("应为 true 或 false")]
     if errors:
         raise ValidationFailed(errors)
+    # Each of these is None only when an error was recorded above.
+    assert arrival_at is not None and origin is not None and destination is not None
     return CheckInput(
         document_type=document_type, document_number=number, name=name, phone=phone,
         health_code=health_code, arrival_at=arrival_at, origin=origin, destination=destination,
@@ -180,7 +183,8 @@ def _itinerary(raw, errors: dict) -> tuple[str, ...]:
     if not isinstance(raw, list | tuple) or len(raw) > MAX_ITINERARY:
         errors["itinerary"] = [_("行程应为区划代码列表")]
         return ()
-    codes, unknown = [], []
+    codes: list[str] = []
+    unknown: list[str] = []
     for item in raw:
         code = known_code(str(item))
         (codes if code else unknown).append(code or str(item))

@@ -66,7 +66,7 @@ def _fetchone(sql: str, params: list):
     connection.ensure_connection()
     # Django checks the connection's health before the first query of a request; the
     # statement run here is that check, so later queries need not make their own.
-    connection.health_check_done = True
+    connection.health_check_done = True  # type: ignore[attr-defined]  # Django's; not in the stubs
     # A server-side binding cursor, prepared: PostgreSQL parses and plans each of the few hot
     # statements once per connection (persistent connections keep them), where Django's
     # client-side binding cursors send new statement text every time.
@@ -208,7 +208,9 @@ def _pg_check_arrival() -> str:
     )
 
 
-def insert_check_with_arrival(record: dict, arrival: dict, obligations: list[dict]):
+def insert_check_with_arrival(
+    record: dict, arrival: dict, obligations: list[dict]
+) -> tuple[int, int]:
     """(record id, arrival id) for a check that opens an arrival with its obligations."""
     if connection.vendor != "postgresql" or not obligations:
         return _orm_check_with_arrival(record, arrival, obligations)

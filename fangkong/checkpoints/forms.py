@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +35,7 @@ class CheckpointForm(forms.Form):
         regions = Region.objects.filter(
             code__startswith=scope, level__in=(Level.COUNTY, Level.TOWNSHIP)
         ).order_by("code")
-        self.fields["region"].choices = [
+        cast(forms.ChoiceField, self.fields["region"]).choices = [
             (r.code, ("　" if r.level == Level.TOWNSHIP else "") + r.name) for r in regions
         ]
         if editing:

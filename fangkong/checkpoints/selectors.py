@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -41,7 +42,7 @@ TALLY_FIELDS = ("checked", "green", "yellow", "red", "sampled", "transferred", "
                 "turned_back", "arrival_tests", "passed")  # fmt: skip
 
 
-def _tally_aggregates() -> dict:
+def _tally_aggregates() -> dict[str, Count]:
     return {
         "checked": Count("*"),
         "green": Count("pk", filter=Q(health_code="green")),
@@ -78,10 +79,16 @@ def tallies_by_checkpoint(
         .annotate(**_tally_aggregates())
         .order_by()
     )
-    return {row.pop("checkpoint_id"): row for row in rows}
+    tallies: dict[int, dict[str, int]] = {}
+    for row in rows:
+        counts: dict[str, Any] = dict(row)
+        tallies[counts.pop("checkpoint_id")] = counts
+    return tallies
 
 
-def recent_checks(*, actor: Actor, checkpoint: Checkpoint, limit: int = 20):
+def recent_checks(
+    *, actor: Actor, checkpoint: Checkpoint, limit: int = 20
+) -> QuerySet[CheckRecord]:
     return (
         CheckRecord.objects.visible_to(actor)
         .filter(checkpoint=checkpoint)

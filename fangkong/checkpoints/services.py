@@ -11,13 +11,14 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.arrivals.followup import transfer_arrange
-from fangkong.arrivals.rules import arrival_rules_at
+from fangkong.arrivals.rules import ArrivalRules, arrival_rules_at
 from fangkong.arrivals.services import alert_hq, arrival_values
 from fangkong.core.actor import Actor
 from fangkong.core.errors import NotFound, ValidationFailed
@@ -30,6 +31,9 @@ from .checks import CheckInput
 from .fastpath import insert_check, insert_check_with_arrival, person_id_by_index
 from .models import Checkpoint, CheckpointStatus
 from .verdict import CheckFacts, Decision, ObligationKind, Verdict, decide
+
+if TYPE_CHECKING:
+    from fangkong.accounts.models import User
 
 REGISTRY_TTL = 30.0
 
@@ -45,12 +49,19 @@ class CheckpointRef:
 
 
 _lock = threading.Lock()
-_registry: dict = {"loaded": 0.0, "by_code": {}}
+
+
+class _Registry(TypedDict):
+    loaded: float
+    by_code: dict[str, CheckpointRef]
+
+
+_registry: _Registry = {"loaded": 0.0, "by_code": {}}
 
 
 def forget_registry() -> None:
     with _lock:
-        _registry.update(loaded=0.0, by_code={})
+        _registry.update({"loaded": 0.0, "by_code": {}})
 
 
 def _by_code() -> dict[str, CheckpointRef]:
@@ -60,7 +71,7 @@ def _by_code() -> dict[str, CheckpointRef]:
     rows = Checkpoint.objects.values_list("pk", "code", "name", "type", "region_id", "status")
     by_code = {row[1]: CheckpointRef(*row) for row in rows}
     with _lock:
-        _registry.update(loaded=now, by_code=by_code)
+        _registry.update({"loaded": now, "by_code": by_code})
     return by_code
 
 
@@ -89,8 +100,15 @@ def _find_person(given: CheckInput) -> tuple[int | None, str]:
     return person_id_by_index(given.document_type, index), index
 
 
-def _create_person(given: CheckInput, index: str, actor: Actor) -> int:
-    details = {}
+class Registrar(Protocol):
+    """Who registers a new person: an Actor, or a self-report's reporter without an account."""
+
+    @property
+    def user(self) -> User | None: ...
+
+
+def _create_person(given: CheckInput, index: str, actor: Registrar) -> int:
+    details: dict[str, Any] = {}
     if given.document_type == DocumentType.RESIDENT_ID:
         parsed = parse_resident_id(given.document_number)
         details = {"sex": parsed.sex, "birth_date": parsed.birth_date}
@@ -150,7 +168,15 @@ def checkpoint_check(*, actor: Actor, code: str, given: CheckInput) -> CheckOutc
     return CheckOutcome(record_id, decision, person_id, arrival_id)
 
 
-def _record_with_arrival(ref, given, facts, decision, rules, actor, person_id):
+def _record_with_arrival(
+    ref: CheckpointRef,
+    given: CheckInput,
+    facts: CheckFacts,
+    decision: Decision,
+    rules: ArrivalRules,
+    actor: Actor,
+    person_id: int,
+) -> tuple[int, int]:
     record = _record_values(ref, given, decision, rules, actor, person_id)
     arrival, obligations = arrival_values(
         person_id=person_id, region_id=given.destination, source="checkpoint",
@@ -159,7 +185,14 @@ def _record_with_arrival(ref, given, facts, decision, rules, actor, person_id):
     return insert_check_with_arrival(record, arrival, obligations)
 
 
-def _record_values(ref, given: CheckInput, decision: Decision, rules, actor: Actor, person_id):
+def _record_values(
+    ref: CheckpointRef,
+    given: CheckInput,
+    decision: Decision,
+    rules: ArrivalRules,
+    actor: Actor,
+    person_id: int,
+) -> dict[str, Any]:
     return {
         "checkpoint_id": ref.pk, "region_id": ref.region_id, "checked_at": timezone.now(),
         "person_id": person_id, "health_code": given.health_code,

@@ -38,6 +38,7 @@ def build_arrivals(world, rng, *, count: int = 60, now=None) -> int:
     tests = ArrivalObligation.objects.filter(kind="arrival_test", status=ObligationStatus.OPEN)
     for obligation in tests:
         if rng.random() < 0.7:
+            assert obligation.due_at is not None  # every arrival test has a deadline
             obligation.status = ObligationStatus.DONE
             obligation.done_at = obligation.due_at - dt.timedelta(hours=rng.randrange(1, 20))
             obligation.done_ref = "demo"

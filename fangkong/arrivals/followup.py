@@ -115,7 +115,7 @@ def transfer_arrange(
         return None
     open_transfer.update(
         status=ObligationStatus.DONE, done_at=now, done_ref=f"measure:{measure.pk}",
-        note=(measure.site.name if measure.site_id else "")[:200],
+        note=(measure.site.name if measure.site is not None else "")[:200],
     )  # fmt: skip
     ArrivalObligation.objects.filter(
         arrival_id=arrival_id, kind=AWAIT_SITE, status=ObligationStatus.OPEN

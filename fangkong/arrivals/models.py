@@ -110,6 +110,11 @@ class ArrivalObligation(ScopedModel):
     done_ref = models.CharField(_("完成依据"), max_length=60, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
 
+    # Only on the monitoring list (selectors.monitoring_due decorates its rows); not columns.
+    day_number: int
+    total_days: int
+    days_missed: int
+
     class Meta:
         verbose_name = _("来返义务")
         verbose_name_plural = _("来返义务")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -12,6 +14,18 @@ from fangkong.core.actor import Actor
 from fangkong.core.roles import Perm
 
 from .models import Arrival, ArrivalObligation, ObligationStatus
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class MonitoringCounts(TypedDict):
+    days_recorded: int
+    recorded_today: int
+
+
+if TYPE_CHECKING:
+    MonitoredObligation = WithAnnotations[ArrivalObligation, MonitoringCounts]
 
 DEADLINE_KINDS = ("arrival_test", "sample_on_site", "village_verification", "fever_clinic",
                   "hospital_transfer", "centralised_quarantine", "await_site")  # fmt: skip
@@ -50,14 +64,14 @@ def overdue_list(*, actor: Actor, now: dt.datetime | None = None) -> QuerySet[Ar
     )
 
 
-def _missed_days(obligation, recorded: int, today: dt.date) -> int:
+def _missed_days(obligation: Mapping[str, Any], recorded: int, today: dt.date) -> int:
     start = timezone.localdate(obligation["due_at"])
     end = min(timezone.localdate(obligation["ends_at"]), today - dt.timedelta(days=1))
     expected = (end - start).days + 1 if end >= start else 0
     return max(expected - recorded, 0)
 
 
-def overdue_by_village(*, actor: Actor, now: dt.datetime | None = None) -> list[dict]:
+def overdue_by_village(*, actor: Actor, now: dt.datetime | None = None) -> list[dict[str, Any]]:
     """Per village: overdue arrival tests, other overdue tasks and missed monitoring days,
     with a total row per county. Two queries however many villages."""
     actor.require(Perm.ARRIVALS_VIEW)
@@ -65,11 +79,13 @@ def overdue_by_village(*, actor: Actor, now: dt.datetime | None = None) -> list[
 
 
 def overdue_rollup(obligations: QuerySet[ArrivalObligation], *, now: dt.datetime | None = None
-                   ) -> list[dict]:  # fmt: skip
+                   ) -> list[dict[str, Any]]:  # fmt: skip
     """The roll-up of overdue_by_village over the given obligations (already scoped)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    rows: dict[str, dict] = defaultdict(lambda: {"tests": 0, "tasks": 0, "missed_days": 0})
+    rows: dict[str, dict[str, int]] = defaultdict(
+        lambda: {"tests": 0, "tasks": 0, "missed_days": 0}
+    )
     overdue = (
         obligations.filter(status=ObligationStatus.OPEN, kind__in=DEADLINE_KINDS, due_at__lt=now)
         .values("region_id")
@@ -89,11 +105,11 @@ def overdue_rollup(obligations: QuerySet[ArrivalObligation], *, now: dt.datetime
         .annotate(recorded=Count("days"))
         .order_by()
     )
-    for row in monitoring:
-        missed = _missed_days(row, row["recorded"], today)
+    for entry in monitoring:
+        missed = _missed_days(entry, entry["recorded"], today)
         if missed:
-            rows[row["region_id"]]["missed_days"] += missed
-    counties: dict[str, dict] = {}
+            rows[entry["region_id"]]["missed_days"] += missed
+    counties: dict[str, dict[str, Any]] = {}
     for code in sorted(rows):
         county = counties.setdefault(
             code[:6],
@@ -106,7 +122,7 @@ def overdue_rollup(obligations: QuerySet[ArrivalObligation], *, now: dt.datetime
     return list(counties.values())
 
 
-def monitoring_due(*, actor: Actor, now: dt.datetime | None = None) -> list[ArrivalObligation]:
+def monitoring_due(*, actor: Actor, now: dt.datetime | None = None) -> list[MonitoredObligation]:
     """Monitoring running today in the actor's region, today's entry still missing first; each
     with its day number, days recorded and days missed so far. One query."""
     actor.require(Perm.ARRIVALS_VIEW)
@@ -140,7 +156,7 @@ def monitoring_get(*, actor: Actor, obligation_id: int) -> ArrivalObligation:
     )
 
 
-def monitoring_calendar(obligation: ArrivalObligation, *, today: dt.date) -> list[dict]:
+def monitoring_calendar(obligation: ArrivalObligation, *, today: dt.date) -> list[dict[str, Any]]:
     """Every day of the period up to today: recorded (with the entry) or not."""
     entries = {d.day: d for d in obligation.days.all()}
     start = timezone.localdate(obligation.due_at)

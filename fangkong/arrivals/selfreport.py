@@ -93,6 +93,7 @@ def self_report_submit(*, data: dict, county_code: str, ip: str | None) -> Repor
         errors["destination"] = [_("目的地应在本县（市）内，请选择乡镇和村（社区）")]
     if errors:
         raise ValidationFailed(errors)
+    assert given is not None  # clean_check's errors were raised above
     rate_limit_check(ip=ip, now=now)
     rules = arrival_rules_at(given.arrival_at)
     facts = _facts(given)

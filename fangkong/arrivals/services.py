@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -29,6 +30,10 @@ from .models import (
     ObligationStatus,
 )
 
+if TYPE_CHECKING:
+    from fangkong.checkpoints.verdict import CheckFacts, Decision
+    from fangkong.labtests.models import NatTest
+
 TESTS = ("arrival_test", "sample_on_site")
 TRANSFERS = ("hospital_transfer", "centralised_quarantine")
 
@@ -38,14 +43,14 @@ def arrival_values(
     person_id: int,
     region_id: str,
     source: str,
-    facts,
-    decision,
+    facts: CheckFacts,
+    decision: Decision,
     source_ref: str = "",
     travel_mode: str = "",
     travel_number: str = "",
     address: str = "",
     vaccine_doses: int | None = None,
-) -> tuple[dict, list[dict]]:
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The field values of an arrival and of its obligations, as a decision implies them."""
     arrival = {
         "person_id": person_id, "region_id": region_id, "source": source,
@@ -65,7 +70,7 @@ def arrival_values(
     return arrival, obligations
 
 
-def _obligation_rows(arrival: Arrival, decision) -> list[ArrivalObligation]:
+def _obligation_rows(arrival: Arrival, decision: Decision) -> list[ArrivalObligation]:
     return [
         ArrivalObligation(
             arrival=arrival,
@@ -79,7 +84,7 @@ def _obligation_rows(arrival: Arrival, decision) -> list[ArrivalObligation]:
     ]
 
 
-def alert_hq(*, arrival_id: int, region_id: str, decision) -> None:
+def alert_hq(*, arrival_id: int, region_id: str, decision: Decision) -> None:
     """Tell the city HQ about a transfer (through the notifications module)."""
     try:
         from fangkong.notifications.services import notify
@@ -101,8 +106,8 @@ def arrival_open(
     person_id: int,
     region_id: str,
     source: str,
-    facts,
-    decision,
+    facts: CheckFacts,
+    decision: Decision,
     source_ref: str = "",
     travel_mode: str = "",
     travel_number: str = "",
@@ -123,7 +128,9 @@ def arrival_open(
     return arrival
 
 
-def arrival_revise(*, arrival: Arrival, facts, decision, **details) -> Arrival:
+def arrival_revise(
+    *, arrival: Arrival, facts: CheckFacts, decision: Decision, **details: Any
+) -> Arrival:
     """A second report of the same journey: new facts replace the old, obligations still
     open are planned again from the new decision, those already done stay done."""
     for key, value in {
@@ -202,7 +209,9 @@ def monitoring_record(
 FEVER = Decimal("37.3")
 
 
-def _alert_fever(obligation, day: dt.date, temperature, symptoms: str) -> None:
+def _alert_fever(
+    obligation: ArrivalObligation, day: dt.date, temperature: Decimal | None, symptoms: str
+) -> None:
     """A fever or a symptom during monitoring: the county is told at once (fever clinic)."""
     try:
         from fangkong.notifications.services import notify
@@ -224,7 +233,7 @@ def _close_if_settled(arrival_id: int) -> None:
         Arrival.objects.filter(pk=arrival_id).update(status=ArrivalStatus.CLOSED)
 
 
-def on_result_recorded(*, test, actor=None) -> None:
+def on_result_recorded(*, test: NatTest, actor: Actor | None = None) -> None:
     """Labtests handler: a result for a person closes their open arrival test (or on-site
     sample) when it was sampled at or after the arrival; a positive one alerts the HQ."""
     if getattr(test, "result", "pending") not in ("negative", "positive"):
@@ -300,7 +309,7 @@ def arrivals_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     return counts
 
 
-def _flag_county(county: dict, now: dt.datetime) -> bool:
+def _flag_county(county: dict[str, Any], now: dt.datetime) -> bool:
     """One overdue alert per county and day; False when today's was already sent."""
     try:
         from fangkong.notifications.models import Notification

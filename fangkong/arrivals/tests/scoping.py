@@ -39,7 +39,9 @@ def _arrival_kwargs(world, region) -> dict:
 
 def _obligation_kwargs(world, region) -> dict:
     arrival = _arrival(world, region)
-    return {"pk": arrival.pk, "obligation_id": arrival.obligations.first().pk}
+    obligation = arrival.obligations.first()
+    assert obligation is not None
+    return {"pk": arrival.pk, "obligation_id": obligation.pk}
 
 
 URL_CASES = {

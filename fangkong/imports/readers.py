@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,7 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 SNIFF_BYTES = 64 * 1024
 
-Cell = str | float | int | bool | dt.datetime | dt.date | dt.time | None
+Cell = str | float | int | bool | dt.datetime | dt.date | dt.time | dt.timedelta | None
 
 
 class FileRefused(Exception):
@@ -147,7 +148,7 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[SourceRow]:
         reader = csv.reader(handle, delimiter=delimiter)
         try:
             for number, cells in enumerate(reader, start=1):
-                yield SourceRow(number, cells)
+                yield SourceRow(number, cast(list[Cell], cells))
         except UnicodeDecodeError as exc:
             raise FileRefused(
                 _("文件第%(row)d行附近有无法识别的字符（%(encoding)s编码）")
@@ -158,7 +159,7 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[SourceRow]:
 def _guess_delimiter(sample: str) -> str:
     first_lines = sample.splitlines()[:20]
     counts = {d: sum(line.count(d) for line in first_lines) for d in (",", "\t", ";", "，")}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
@@ -161,7 +162,7 @@ def batch_feedback(request, batch_id: int, offset: int = 0, limit: int = 1000):
     actor.require(Perm.SCREENING_MANAGE)
     batch = selectors.batch_get(actor=actor, pk=batch_id)
     limit = max(1, min(limit, 5000))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for i, row in enumerate(feedback_rows(actor=actor, batch=batch)):
         if i < offset:
             continue

@@ -90,7 +90,7 @@ def _addresses(world) -> list[str]:
 
 
 def _rows(faker, rng, category, count, offset, reds, addresses, residents) -> list[list[str]]:
-    rows = []
+    rows: list[list[str]] = []
     for n in range(count):
         number = faker.ssn(min_age=5, max_age=80)
         name, phone = faker.name(), faker.phone_number()
@@ -153,13 +153,13 @@ def _import(actor, category, source, rows, received_at) -> ScreeningBatch:
                 expected_rows=len(rows),
             ),
         )
-    if not result.stored:
+    if not result.stored or result.batch is None:
         raise RuntimeError(result.refused)
     return result.batch
 
 
 def _field_actors(world) -> dict[str, Actor]:
-    actors = {}
+    actors: dict[str, Actor] = {}
     assignments = RoleAssignment.objects.filter(
         role__in=[Role.GRID_WORKER, Role.OPERATOR], region__code__startswith=world.city.code
     ).select_related("user", "region")

@@ -71,6 +71,7 @@ def feedback_rows(*, actor: Actor, batch: ScreeningBatch) -> Iterator[dict]:
         if r.invalid:
             note = "；".join(e["message"] for e in r.errors)
         elif r.merge_kind == MergeKind.FILE:
+            assert r.merged_into is not None  # a repeat within the file points at its first row
             note = _("与第%(row)s行为同一人") % {"row": r.merged_into.row_number}
         elif r.merge_kind == MergeKind.LIST:
             note = _("已在其他名单中核查")

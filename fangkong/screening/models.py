@@ -7,6 +7,8 @@ earlier list (merge_kind "list") points at the primary record through merged_int
 its state, and is never counted a second time in region figures.
 """
 
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -16,6 +18,9 @@ from fangkong.core.categories import PersonCategory
 from fangkong.core.fields import EncryptedTextField
 from fangkong.core.identity import mask_document, mask_mobile, mask_name
 from fangkong.core.scoping import ScopedModel, ScopedQuerySet
+
+if TYPE_CHECKING:
+    from fangkong.core.actor import Actor
 
 
 class Source(models.TextChoices):
@@ -59,8 +64,8 @@ class HealthCodeFlag(models.TextChoices):
     RED = "red", _("红码")
 
 
-class BatchQuerySet(ScopedQuerySet):
-    def visible_to(self, actor):
+class BatchQuerySet(ScopedQuerySet["ScreeningBatch"]):
+    def visible_to(self, actor: "Actor") -> Self:
         """A list received above the actor (the city's push) concerns every level below it;
         one received below is the actor's too. Batches hold no personal data themselves:
         their records are scoped one by one."""
@@ -68,10 +73,13 @@ class BatchQuerySet(ScopedQuerySet):
         return self.filter(Q(region__code__startswith=actor.scope_prefix) | Q(region_id__in=above))
 
 
+BatchManager = models.Manager.from_queryset(BatchQuerySet)
+
+
 class ScreeningBatch(ScopedModel):
     """One pushed list, received by a region (normally the city)."""
 
-    objects = models.Manager.from_queryset(BatchQuerySet)()
+    objects: ClassVar[BatchManager] = BatchManager()
 
     source = models.CharField(_("来源"), max_length=100)
     category = models.CharField(_("类别"), max_length=32, choices=PersonCategory.choices)
@@ -107,6 +115,9 @@ class ScreeningBatch(ScopedModel):
         related_name="+",
     )
     created_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+
+    # Only on the batches of the progress page (selectors.progress_page); not a column.
+    progress: dict[str, Any]
 
     class Meta:
         verbose_name = _("排查批次")

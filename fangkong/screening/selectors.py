@@ -8,6 +8,9 @@ merge_kind, not merged_into, so that PostgreSQL can answer from the index alone.
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -23,7 +26,7 @@ PAGE_SIZE = 50
 CHILD_CODE_LENGTH = {2: 4, 4: 6, 6: 9, 9: 12}
 
 
-def _tallies(now) -> dict:
+def _tallies(now: dt.datetime) -> dict[str, Count]:
     # Count("*") for the total, Count("status") (a column of the covering index, never
     # NULL) where a filter is needed: Django allows no filter on "*", and counting "id"
     # would send PostgreSQL to the table instead of the index.
@@ -40,14 +43,14 @@ def _tallies(now) -> dict:
     }
 
 
-def _with_rates(row: dict) -> dict:
+def _with_rates(row: dict[str, Any]) -> dict[str, Any]:
     total = row.get("total") or 0
     row["four_clear_rate"] = round(100 * row["four_clear"] / total, 1) if total else 0.0
     row["closed_rate"] = round(100 * row["closed"] / total, 1) if total else 0.0
     return row
 
 
-def records_visible(actor: Actor) -> QuerySet:
+def records_visible(actor: Actor) -> QuerySet[ScreeningRecord]:
     actor.require(Perm.SCREENING_VIEW)
     return ScreeningRecord.objects.visible_to(actor)
 
@@ -57,7 +60,7 @@ def batch_list(*, actor: Actor, limit: int = 30) -> list[ScreeningBatch]:
     return list(ScreeningBatch.objects.visible_to(actor).order_by("-received_at", "-id")[:limit])
 
 
-def batch_get(*, actor: Actor, pk) -> ScreeningBatch:
+def batch_get(*, actor: Actor, pk: int) -> ScreeningBatch:
     actor.require(Perm.SCREENING_VIEW)
     try:
         return ScreeningBatch.objects.visible_to(actor).get(pk=pk)
@@ -65,7 +68,7 @@ def batch_get(*, actor: Actor, pk) -> ScreeningBatch:
         raise NotFound(ScreeningBatch._meta.verbose_name) from None
 
 
-def batch_progress(*, actor: Actor, batch: ScreeningBatch) -> dict:
+def batch_progress(*, actor: Actor, batch: ScreeningBatch) -> dict[str, Any]:
     """The batch's figures within the actor's scope (repeats in the file left out)."""
     row = (
         records_visible(actor)
@@ -76,14 +79,14 @@ def batch_progress(*, actor: Actor, batch: ScreeningBatch) -> dict:
     return _with_rates(row)
 
 
-def progress_page(*, actor: Actor, batch: ScreeningBatch | None = None) -> dict:
+def progress_page(*, actor: Actor, batch: ScreeningBatch | None = None) -> dict[str, Any]:
     """Per batch and per child region of the actor's region: three queries."""
     now = timezone.now()
     records = records_visible(actor).filter(merge_kind=MergeKind.NONE)
     if batch is not None:
         records = records.filter(batch=batch)
     per_batch = {
-        row["batch_id"]: _with_rates(row)
+        row["batch_id"]: _with_rates(dict(row))
         for row in records.values("batch_id").annotate(**_tallies(now)).order_by()
     }
     batches = list(
@@ -92,7 +95,7 @@ def progress_page(*, actor: Actor, batch: ScreeningBatch | None = None) -> dict:
     for b in batches:
         b.progress = per_batch[b.pk]
     length = CHILD_CODE_LENGTH.get(len(actor.scope_prefix))
-    regions: list[dict] = []
+    regions: list[dict[str, Any]] = []
     if length:
         rows = (
             records.annotate(child=Substr("region_id", 1, length))
@@ -100,7 +103,7 @@ def progress_page(*, actor: Actor, batch: ScreeningBatch | None = None) -> dict:
             .annotate(**_tallies(now))
             .order_by()
         )
-        by_child = {r["child"]: _with_rates(r) for r in rows}
+        by_child = {r["child"]: _with_rates(dict(r)) for r in rows}
         names = dict(
             Region.objects.filter(code__in=[c for c in by_child if len(c) == length]).values_list(
                 "code", "name"
@@ -125,7 +128,7 @@ def _unplaced_label(actor: Actor) -> str:
     return _("%(region)s本级（地址未能细化）") % {"region": actor.region.name}
 
 
-def overdue_page(*, actor: Actor, page: int = 1) -> dict:
+def overdue_page(*, actor: Actor, page: int = 1) -> dict[str, Any]:
     """Open records past their deadline, oldest deadline first; two queries."""
     now = timezone.now()
     base = (
@@ -159,7 +162,7 @@ def my_records(*, actor: Actor, closed: bool = False, limit: int = 200) -> list[
     return list(records.select_related("region", "batch").order_by(*order)[:limit])
 
 
-def my_counts(*, actor: Actor) -> dict:
+def my_counts(*, actor: Actor) -> dict[str, Any]:
     base = records_visible(actor).filter(merge_kind=MergeKind.NONE, invalid=False)
     return base.aggregate(
         open=Count("status", filter=~Q(status=Status.CLOSED)),
@@ -168,7 +171,7 @@ def my_counts(*, actor: Actor) -> dict:
     )
 
 
-def record_get(*, actor: Actor, pk) -> ScreeningRecord:
+def record_get(*, actor: Actor, pk: int) -> ScreeningRecord:
     actor.require(Perm.SCREENING_VIEW)
     try:
         return (
@@ -180,7 +183,7 @@ def record_get(*, actor: Actor, pk) -> ScreeningRecord:
         raise NotFound(ScreeningRecord._meta.verbose_name) from None
 
 
-def invalid_records(*, actor: Actor, batch: ScreeningBatch) -> QuerySet:
+def invalid_records(*, actor: Actor, batch: ScreeningBatch) -> QuerySet[ScreeningRecord]:
     return records_visible(actor).filter(batch=batch, invalid=True).order_by("row_number")
 
 

@@ -6,6 +6,8 @@ Every change is audited with a dotted action code; records merged into the one c
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -24,14 +26,14 @@ from .staging import table
 PARENT_LENGTH = {12: 9, 9: 6, 6: 4}
 
 
-def _locked(actor: Actor, pk) -> ScreeningRecord:
+def _locked(actor: Actor, pk: int) -> ScreeningRecord:
     try:
         return ScreeningRecord.objects.visible_to(actor).select_for_update().get(pk=pk)
     except (ScreeningRecord.DoesNotExist, ValueError, TypeError):
         raise NotFound(ScreeningRecord._meta.verbose_name) from None
 
 
-def _primary(actor: Actor, pk) -> ScreeningRecord:
+def _primary(actor: Actor, pk: int) -> ScreeningRecord:
     record = _locked(actor, pk)
     if record.merged_into_id is not None:
         raise ValidationFailed(_("这条记录已合并到另一条记录，请在主记录上核查"))
@@ -46,7 +48,7 @@ def _sync_merged(record: ScreeningRecord) -> None:
 
 
 @transaction.atomic
-def record_receive(*, actor: Actor, pk) -> ScreeningRecord:
+def record_receive(*, actor: Actor, pk: int) -> ScreeningRecord:
     actor.require(Perm.SCREENING_VERIFY)
     record = _primary(actor, pk)
     if record.status != Status.PUSHED:
@@ -66,7 +68,7 @@ def record_receive(*, actor: Actor, pk) -> ScreeningRecord:
 
 
 @transaction.atomic
-def record_start_check(*, actor: Actor, pk) -> ScreeningRecord:
+def record_start_check(*, actor: Actor, pk: int) -> ScreeningRecord:
     actor.require(Perm.SCREENING_VERIFY)
     record = _primary(actor, pk)
     if record.status == Status.CLOSED:
@@ -87,7 +89,7 @@ def record_start_check(*, actor: Actor, pk) -> ScreeningRecord:
     return record
 
 
-def _clean_outcome(outcome: str, measure: str, place: str, destination: str) -> dict:
+def _clean_outcome(outcome: str, measure: str, place: str, destination: str) -> dict[str, str]:
     errors: dict[str, list[str]] = {}
     if outcome not in Outcome.values:
         errors["outcome"] = [_("请选择核查结果")]
@@ -125,7 +127,7 @@ def four_clears_for(record: ScreeningRecord, outcome: str) -> dict[str, bool]:
 def record_verify(
     *,
     actor: Actor,
-    pk,
+    pk: int,
     outcome: str,
     measure: str = "",
     place: str = "",
@@ -146,8 +148,8 @@ def record_verify(
         setattr(record, f"{name}_by", actor.user if value else None)
         setattr(record, f"{name}_at", now if value else None)
     record.four_clear = all(clears.values())
-    for name, value in values.items():
-        setattr(record, name, value)
+    for name, text in values.items():
+        setattr(record, name, text)
     record.note = note.strip()[:300]
     record.outcome = outcome
     record.status = Status.CLOSED
@@ -184,14 +186,13 @@ def record_verify(
 
 
 @transaction.atomic
-def record_reassign(*, actor: Actor, pk, region_code: str) -> ScreeningRecord:
+def record_reassign(*, actor: Actor, pk: int, region_code: str) -> ScreeningRecord:
     """Down the tree within the actor's scope, or back up to the parent of its region."""
     actor.require(Perm.SCREENING_VERIFY)
     record = _primary(actor, pk)
     if record.status == Status.CLOSED:
         raise ValidationFailed(_("记录已闭环，不能改派"))
-    target = Region.objects.filter(code=region_code, code__startswith=actor.region.code[:4])
-    target = target.first()
+    target = Region.objects.filter(code=region_code, code__startswith=actor.region.code[:4]).first()
     parent = record.region_id[: PARENT_LENGTH.get(len(record.region_id), 0)]
     down = (
         target is not None
@@ -216,7 +217,7 @@ def record_reassign(*, actor: Actor, pk, region_code: str) -> ScreeningRecord:
 
 
 @transaction.atomic
-def escalate_overdue(*, actor: Actor, now=None) -> int:
+def escalate_overdue(*, actor: Actor, now: dt.datetime | None = None) -> int:
     """Mark open records past their deadline as reported to the level above; one audit
     entry per batch and level reached (not one per record: lists can be very long)."""
     now = now or timezone.now()

@@ -42,6 +42,7 @@ def run_import_job(job: ImportJob) -> ImportJob:
         summary = result_json(result)
         summary["errors"] = summary["errors"][:1000]
         summary["unknown_headers"] = result.unknown_headers
+        assert result.batch is not None  # an import that was not refused stored its batch
         job_finish(job, status=JobStatus.DONE, result=summary, object_id=result.batch.pk)
     return job
 

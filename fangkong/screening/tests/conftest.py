@@ -21,6 +21,7 @@ def actor_of(world):
     def build(key: str) -> Actor:
         user = world.user(key)
         assignment = RoleAssignment.objects.select_related("region").filter(user=user).first()
+        assert assignment is not None, key
         return Actor.build(
             user=user, region=assignment.region, role=assignment.role, assignment_id=assignment.pk
         )

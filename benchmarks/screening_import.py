@@ -38,7 +38,8 @@ def main() -> int:
         "--files",
         type=Path,
         default=None,
-        help="reuse list.csv, list.xlsx and ref.csv from an earlier run",
+        help="reuse list.csv, list.xlsx and ref.csv from an earlier run "
+        "(generated there and kept when the folder has none)",
     )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -53,6 +54,9 @@ def main() -> int:
     if not _regions_loaded():
         call_command("regions-load", verbosity=0, as_json=True, stdout=io.StringIO())
     work = Path(tempfile.mkdtemp(prefix="screening-bench-"))
+    if args.files and not (args.files / "list.csv").exists():
+        args.files.mkdir(parents=True, exist_ok=True)
+        _generate(args.files, args.rows, with_xlsx=not args.skip_xlsx)
     if args.files:
         files = {
             "csv": args.files / "list.csv",

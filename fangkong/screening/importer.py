@@ -37,9 +37,8 @@ from .merge import merge_stage
 from .models import ScreeningBatch
 from .parallel import staged_parts, worker_count
 from .rows import IGNORED_HEADERS, SYNONYMS, RowReader
-from .staging import Stage
+from .staging import Stage, is_postgres
 
-CHUNK_ROWS = 50_000
 MAPPING_KIND = "screening"
 
 
@@ -161,23 +160,17 @@ def _stage_rows(stage, reader, matcher, rows, progress, workers: int = 1) -> dic
     data = (r for r in rows if r.number > reader.header.row.number and not is_blank(r.cells))
     count = 0
     errors: list[dict] = []
-    buffer: list[tuple] = []
-    for staged, part_errors in staged_parts(reader, matcher, data, workers):
-        buffer.extend(staged)
+    as_csv = is_postgres()
+    for staged, part_errors, rows_in_part in staged_parts(reader, matcher, data, workers, as_csv):
+        if as_csv:
+            stage.write_csv(staged)
+        else:
+            stage.write(staged)
         errors.extend(part_errors)
-        if len(buffer) >= CHUNK_ROWS:
-            count += _flush(stage, buffer, progress, count)
-            buffer = []
-    if buffer:
-        count += _flush(stage, buffer, progress, count)
+        count += rows_in_part
+        if progress is not None:
+            progress(count)
     return {"rows": count, "errors": errors}
-
-
-def _flush(stage, buffer, progress, count) -> int:
-    stage.write(buffer)
-    if progress is not None:
-        progress(count + len(buffer))
-    return len(buffer)
 
 
 def _create_batch(actor, options, filename, sha, header) -> ScreeningBatch:

@@ -19,6 +19,9 @@ from django.conf import settings
 
 from fangkong.regions.models import Level, Region
 
+_DIGIT = re.compile(r"\d")
+_DIGITS = re.compile(r"\d+")
+CACHE_SIZE = 200_000
 _STEM_SUFFIXES = ("街道办事处", "街道", "土家族苗族自治县", "自治县", "镇", "乡", "县", "市", "区")
 
 
@@ -110,6 +113,22 @@ class AddressMatcher:
         for village in villages:
             by_county[village.code[:6]].append(village)
         self.villages_in_county = {code: _Level(*_pattern(v)) for code, v in by_county.items()}
+        # No place name holds a digit, so no match spans one: house numbers can be folded
+        # away and the lists' many "3组45号" spellings of one village matched once.
+        self.fold_digits = not any(
+            _DIGIT.search(spelling) for region in regions for spelling in _spellings(region)
+        )
+        self.cache: dict[str, str] = {}
+
+    def cached_match(self, address: str) -> str:
+        """match(), once per distinct address (digits folded when no place name has one)."""
+        key = _DIGITS.sub("0", address) if self.fold_digits else address
+        code = self.cache.get(key)
+        if code is None:
+            if len(self.cache) >= CACHE_SIZE:
+                self.cache.clear()
+            code = self.cache[key] = self.match(address)
+        return code
 
     def match(self, address: str) -> str:
         """The code of the lowest region named (the city itself when none is)."""

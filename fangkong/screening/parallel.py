@@ -1,62 +1,93 @@
 """Reading rows in parallel for big files: validation, encryption and address matching are
-pure Python and CPU-bound, so worker processes share them while the main process reads the
-file and streams the results into the staging table.
+CPU-bound, so worker processes share them while the main process reads the file and streams
+the results into the staging table.
 
-Workers are forked after the row reader and the address matcher are built, inherit them,
-and never touch the database (the inherited connection stays referenced and unused; forked
-workers leave through os._exit, so nothing is closed behind the parent's back). At most
-IN_FLIGHT chunks are queued, so memory stays flat whatever the file's size.
+Workers are started fresh ("spawn", not "fork": the column library's thread pool does not
+survive a fork of a process that has used it, and a long-running process may have imported
+a small list in-process before). Each worker sets Django up from the inherited environment,
+receives the row reader, the address matcher, the field key and the active language, and
+never touches the database. At most IN_FLIGHT parts are queued, so memory stays flat
+whatever the file's size.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 from collections import deque
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
+from django.utils import translation
 
-from .rows import RowReader, staged_values
+from .fastrows import stage_part
+from .rows import RowReader
 
-PART_ROWS = 5_000
-IN_FLIGHT = 8
+PART_ROWS = 20_000
+IN_FLIGHT = 6
 PARALLEL_FROM_BYTES = 4 * 1024 * 1024
+START_TIMEOUT = 120
 
 _reader: RowReader | None = None
 _matcher = None
+_as_csv = False
 
 
 def worker_count(file_size: int) -> int:
     configured = getattr(settings, "SCREENING_IMPORT_WORKERS", None)
     if configured is None:
         configured = int(os.environ.get("FANGKONG_IMPORT_WORKERS", os.cpu_count() or 1))
-    if file_size < PARALLEL_FROM_BYTES or "fork" not in multiprocessing.get_all_start_methods():
+    if file_size < PARALLEL_FROM_BYTES:
         return 1
     return max(1, configured)
 
 
-def validate_part(part: list[tuple[int, list]]) -> tuple[list[tuple], list[dict]]:
-    staged, errors = [], []
-    for number, cells in part:
-        row = _reader.read(number, cells)
-        errors.extend(row.errors)
-        staged.append(staged_values(row, _matcher.match(row.address)))
-    return staged, errors
+def _start_worker(state: bytes) -> None:
+    """Set Django up, then unpickle what the worker needs (the matcher's module needs the
+    app registry, so it travels pickled inside bytes)."""
+    import django
+
+    django.setup(set_prefix=False)
+    from fangkong.core import crypto
+
+    reader, matcher, as_csv, field_key, language = pickle.loads(state)
+    settings.FIELD_KEY = field_key
+    crypto.clear_key_cache()
+    if language:
+        translation.activate(language)
+    global _reader, _matcher, _as_csv
+    _reader, _matcher, _as_csv = reader, matcher, as_csv
+
+
+def validate_part(part: list[tuple[int, list]]) -> tuple[bytes | list[tuple], list[dict], int]:
+    return stage_part(_reader, _matcher, part, _as_csv)
 
 
 def staged_parts(
-    reader: RowReader, matcher, rows: Iterable, workers: int
-) -> Iterator[tuple[list[tuple], list[dict]]]:
-    """(staged rows, errors) per part of PART_ROWS rows, in file order."""
-    global _reader, _matcher
-    _reader, _matcher = reader, matcher
+    reader: RowReader, matcher, rows: Iterable, workers: int, as_csv: bool = False
+) -> Iterator[tuple[bytes | list[tuple], list[dict], int]]:
+    """(staged rows as COPY CSV or tuples, errors, row count) per part of PART_ROWS rows,
+    in file order."""
+    global _reader, _matcher, _as_csv
     parts = _parts(rows)
     if workers <= 1:
+        _reader, _matcher, _as_csv = reader, matcher, as_csv
         yield from map(validate_part, parts)
         return
-    pool = multiprocessing.get_context("fork").Pool(workers)
+    matcher.cache.clear()
+    pool = multiprocessing.get_context("spawn").Pool(
+        workers,
+        initializer=_start_worker,
+        initargs=(
+            pickle.dumps(
+                (reader, matcher, as_csv, settings.FIELD_KEY, translation.get_language())
+            ),
+        ),
+    )
     try:
+        # A worker that cannot start is replaced by the pool again and again: fail instead.
+        pool.apply_async(os.getpid).get(timeout=START_TIMEOUT)
         pending: deque = deque()
         for part in parts:
             pending.append(pool.apply_async(validate_part, (part,)))

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from django.db import connection
 from django.db.models import Model
 
+from .fastrows import COPY_NULL, NULLABLE
+
 STAGE_COLUMNS = [
     ("row_number", "integer"),
     ("raw", "text"),
@@ -73,6 +75,19 @@ class Stage:
         columns = ", ".join(f"{name} {kind}" for name, kind in STAGE_COLUMNS)
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE TEMP TABLE {self.name} ({columns})")
+
+    def write_csv(self, data: bytes) -> None:
+        """COPY rows rendered by fastrows.stage_part (PostgreSQL only)."""
+        names = ", ".join(name for name, _ in STAGE_COLUMNS)
+        texts = ", ".join(
+            name for name, kind in STAGE_COLUMNS if kind == "text" and name not in NULLABLE
+        )
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(
+                f"COPY {self.name} ({names}) FROM STDIN WITH (FORMAT csv, NULL '{COPY_NULL}', "
+                f"FORCE_NOT_NULL ({texts}))"
+            ) as copy:
+                copy.write(data)
 
     def write(self, rows: list[tuple]) -> None:
         names = ", ".join(name for name, _ in STAGE_COLUMNS)

@@ -39,28 +39,30 @@ _DATE = r"^([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?(?: ([0-9]{1,2}
 # Asia/Shanghai kept +08:00 all year from 1992 on (summer time ran 1986–1991).
 _PLAIN_YEARS = (1992, 2099)
 
-STAGE_SCHEMA = {
-    "row_number": pl.Int64,
-    "raw": pl.String,
-    "secret": pl.String,
-    "name": pl.String,
-    "doc_type": pl.String,
-    "doc_number": pl.String,
-    "doc_index": pl.String,
-    "phone": pl.String,
-    "phone_index": pl.String,
-    "sex": pl.String,
-    "birth_date": pl.String,
-    "address": pl.String,
-    "source_place": pl.String,
-    "arrived_at": pl.String,
-    "health_code": pl.String,
-    "note": pl.String,
-    "region_id": pl.String,
-    "level": pl.Int64,
-    "invalid": pl.Boolean,
-    "errors": pl.String,
-}
+STAGE_SCHEMA = pl.Schema(
+    {
+        "row_number": pl.Int64,
+        "raw": pl.String,
+        "secret": pl.String,
+        "name": pl.String,
+        "doc_type": pl.String,
+        "doc_number": pl.String,
+        "doc_index": pl.String,
+        "phone": pl.String,
+        "phone_index": pl.String,
+        "sex": pl.String,
+        "birth_date": pl.String,
+        "address": pl.String,
+        "source_place": pl.String,
+        "arrived_at": pl.String,
+        "health_code": pl.String,
+        "note": pl.String,
+        "region_id": pl.String,
+        "level": pl.Int64,
+        "invalid": pl.Boolean,
+        "errors": pl.String,
+    }
+)
 NULLABLE = ("birth_date", "arrived_at")
 COPY_NULL = r"\N"
 
@@ -121,9 +123,7 @@ def _plain_frame(reader: RowReader, matcher, rows: list) -> tuple[pl.DataFrame, 
         i = reader.index.get(name)
         return text[i] if i is not None else blank
 
-    control = pl.any_horizontal(
-        [pl.col(f"c{i}").str.contains(_CONTROL) for i in range(width)]
-    )
+    control = pl.any_horizontal([pl.col(f"c{i}").str.contains(_CONTROL) for i in range(width)])
     document = field("document_number")
     document_plain = document.str.contains(_DOCUMENT_CHARS)
     number = (
@@ -264,13 +264,14 @@ def _raw_json(reader: RowReader, text: dict[int, pl.Expr]) -> pl.Expr:
         if i in hidden:
             cells.append(pl.lit(""))
         else:
-            cells.append(text[i].str.replace_all("\\", "\\\\", literal=True).str.replace_all(
-                '"', '\\"', literal=True
-            ))
+            cells.append(
+                text[i]
+                .str.replace_all("\\", "\\\\", literal=True)
+                .str.replace_all('"', '\\"', literal=True)
+            )
     return pl.concat_str([pl.lit('["'), pl.concat_str(cells, separator='", "'), pl.lit('"]')])
 
 
 def _distinct(frame: pl.DataFrame, column: str, pattern: str) -> list[str]:
     values = frame.filter(pl.col(column).str.contains(pattern))[column].str.slice(0, 5)
     return values.unique().to_list()
-

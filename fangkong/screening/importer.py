@@ -64,7 +64,7 @@ class ImportResult:
         return self.batch is not None
 
 
-DEFAULT_DEADLINE_HOURS = {
+DEFAULT_DEADLINE_HOURS: dict[str, int] = {
     PersonCategory.CLOSE_CONTACT: 12,
     PersonCategory.SECONDARY_CONTACT: 24,
     PersonCategory.SPATIOTEMPORAL: 24,

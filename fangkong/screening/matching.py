@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -96,7 +97,7 @@ class AddressMatcher:
                 "code", "name", "short_name", "level", "parent_id"
             )
         )
-        children: dict[str, list[Region]] = defaultdict(list)
+        children: dict[str | None, list[Region]] = defaultdict(list)
         for region in regions:
             children[region.parent_id].append(region)
         self.counties = _Level(*_pattern(children[self.city_code]))
@@ -109,7 +110,7 @@ class AddressMatcher:
         self.villages_in = {
             code: _Level(*_pattern(children[code])) for code in {r.parent_id for r in villages}
         }
-        by_county: dict[str, list[Region]] = defaultdict(list)
+        by_county: dict[str | None, list[Region]] = defaultdict(list)
         for village in villages:
             by_county[village.code[:6]].append(village)
         self.villages_in_county = {code: _Level(*_pattern(v)) for code, v in by_county.items()}
@@ -149,7 +150,7 @@ class AddressMatcher:
         return self.city_code
 
     @staticmethod
-    def _find_in(levels: dict[str, _Level], parent: str, text: str) -> str | None:
+    def _find_in(levels: Mapping[str | None, _Level], parent: str, text: str) -> str | None:
         level = levels.get(parent)
         return level.find(text) if level is not None else None
 

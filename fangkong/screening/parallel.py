@@ -61,6 +61,7 @@ def _start_worker(state: bytes) -> None:
 
 
 def validate_part(part: list[tuple[int, list]]) -> tuple[bytes | list[tuple], list[dict], int]:
+    assert _reader is not None  # set by staged_parts, or by _start_worker in a worker
     return stage_part(_reader, _matcher, part, _as_csv)
 
 

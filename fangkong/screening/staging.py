@@ -147,6 +147,7 @@ def insert_select(
     for field in model._meta.concrete_fields:
         if field.primary_key and field.name not in exprs:
             continue
+        assert field.column is not None  # every concrete field has a column
         columns.append(q(field.column))
         if field.name in exprs:
             expr = exprs[field.name]

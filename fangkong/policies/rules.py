@@ -95,6 +95,8 @@ def policy_set_of(policy) -> PolicySet:
 
 
 _lock = threading.Lock()
+
+
 class _Cache(TypedDict):
     loaded: float
     active: tuple[PolicySet, ...]

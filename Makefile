@@ -16,13 +16,13 @@ TEST_PACKAGES := chromium fonts-noto-cjk gettext \
 	poppler-utils
 
 .PHONY: help demo serve install python-deps node-deps messages makemessages system-packages \
-	test lint lint-ruff lint-format lint-migrations lint-deploy test-sqlite test-postgres \
+	test lint lint-ruff lint-format lint-mypy lint-migrations lint-deploy test-sqlite test-postgres \
 	bench
 
 help:
 	@echo "make demo            install, migrate, build the demo city and serve on http://127.0.0.1:$(PORT)/"
 	@echo "make test            install, lint, then the whole test suite on SQLite and on PostgreSQL"
-	@echo "make lint            ruff, migrations check and the production deploy check"
+	@echo "make lint            ruff, mypy, migrations check and the production deploy check"
 	@echo "make test-sqlite     the test suite on SQLite only (PYTEST_ARGS=... passes options to pytest)"
 	@echo "make test-postgres   the test suite on a throwaway PostgreSQL 15 cluster"
 	@echo "make bench           run every benchmarks/*.py (on DATABASE_URL, else a throwaway PostgreSQL)"
@@ -68,15 +68,19 @@ test: export MAKE := $(MAKE)
 test:
 	@scripts/phases install system-packages -- lint test-sqlite test-postgres
 
-# All four checks run even when one fails, so one run lists every problem.
+# All five checks run even when one fails, so one run lists every problem.
 lint: python-deps
-	@$(MAKE) --no-print-directory -k lint-ruff lint-format lint-migrations lint-deploy
+	@$(MAKE) --no-print-directory -k lint-ruff lint-format lint-mypy lint-migrations lint-deploy
 
 lint-ruff:
 	$(UV) run ruff check .
 
 lint-format:
 	$(UV) run ruff format --check .
+
+# Type checks with django-stubs; the settings are in pyproject.toml ([tool.mypy]).
+lint-mypy:
+	$(UV) run mypy fangkong config
 
 lint-migrations:
 	$(FANGKONG) makemigrations --check --dry-run

@@ -35,8 +35,12 @@ class ChangeEntry(AppendOnlyModel):
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     action = models.CharField(_("操作"), max_length=80, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     role = models.CharField(_("角色"), max_length=32, blank=True)
     api_token = models.ForeignKey(
@@ -67,8 +71,12 @@ class AccessEntry(AppendOnlyModel):
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("类型"), max_length=16, choices=AccessKind.choices)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("查阅人"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("查阅人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     role = models.CharField(_("角色"), max_length=32, blank=True)
     api_token = models.ForeignKey(
@@ -78,8 +86,12 @@ class AccessEntry(AppendOnlyModel):
         "regions.Region", verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="+"
     )
     person = models.ForeignKey(
-        "people.Person", verbose_name=_("人员"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "people.Person",
+        verbose_name=_("人员"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     subject = models.CharField(_("对象"), max_length=200, blank=True)
     fields = models.JSONField(_("字段"), default=list, blank=True)

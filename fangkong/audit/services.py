@@ -38,7 +38,9 @@ def diff(
     for key in sorted(set(before) | set(after)):
         old, new = before.get(key), after.get(key)
         if old != new:
-            changed[key] = [REDACTED, REDACTED] if key in secret else [_jsonable(old), _jsonable(new)]
+            changed[key] = (
+                [REDACTED, REDACTED] if key in secret else [_jsonable(old), _jsonable(new)]
+            )
     return changed
 
 

@@ -81,9 +81,7 @@ def parse_resident_id(raw: object) -> ResidentId:
         value = value[:6] + "19" + value[6:]
         value += check_character(value)
     elif len(value) != 18:
-        raise InvalidIdentifier(
-            _("身份证号应为18位，实际为%(count)d位") % {"count": len(value)}
-        )
+        raise InvalidIdentifier(_("身份证号应为18位，实际为%(count)d位") % {"count": len(value)})
     if not value[:17].isdigit():
         raise InvalidIdentifier(_("身份证号前17位只能是数字"))
     if not (value[17].isdigit() or value[17] == "X"):
@@ -128,7 +126,9 @@ def normalize_document(document_type: str, raw: object) -> str:
         raise InvalidIdentifier(_("证件号码为空"))
     if not pattern.match(value):
         label = DocumentType(document_type).label
-        raise InvalidIdentifier(_("%(label)s号码格式不正确：%(value)s") % {"label": label, "value": value})
+        raise InvalidIdentifier(
+            _("%(label)s号码格式不正确：%(value)s") % {"label": label, "value": value}
+        )
     return value
 
 

@@ -35,7 +35,9 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         is_docs = request.path.startswith("/api/v1/docs")
         response.headers.setdefault("Content-Security-Policy", _DOCS_CSP if is_docs else _CSP)
-        response.headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(), microphone=()")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(self), geolocation=(), microphone=()"
+        )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         if not settings.DEBUG:
             response.headers.setdefault("Cache-Control", "no-store")

@@ -83,17 +83,29 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.INSPECTOR: frozenset({Perm.PEOPLE_VIEW, Perm.REGIONS_VIEW, Perm.ORG_VIEW}),
     Role.AUDITOR: frozenset({Perm.AUDIT_VIEW, Perm.REGIONS_VIEW}),
     Role.SYSADMIN: frozenset(
-        {Perm.ACCOUNTS_MANAGE, Perm.API_TOKENS_MANAGE, Perm.REGIONS_VIEW, Perm.ORG_VIEW,
-         Perm.ORG_MANAGE}
+        {
+            Perm.ACCOUNTS_MANAGE,
+            Perm.API_TOKENS_MANAGE,
+            Perm.REGIONS_VIEW,
+            Perm.ORG_VIEW,
+            Perm.ORG_MANAGE,
+        }
     ),
 }
 
 # Measures: who may read, act at a site or village, override release, test and be alerted.
-_MEASURES_READ = {Perm.POLICIES_VIEW, Perm.MEASURES_VIEW, Perm.LABTESTS_VIEW,
-                  Perm.NOTIFICATIONS_VIEW}
+_MEASURES_READ = {
+    Perm.POLICIES_VIEW,
+    Perm.MEASURES_VIEW,
+    Perm.LABTESTS_VIEW,
+    Perm.NOTIFICATIONS_VIEW,
+}
 _MEASURES_FIELD = _MEASURES_READ | {Perm.MEASURES_MANAGE}
-_MEASURES_COMMAND = _MEASURES_FIELD | {Perm.MEASURES_OVERRIDE, Perm.SITES_MANAGE,
-                                       Perm.LABTESTS_RECORD}
+_MEASURES_COMMAND = _MEASURES_FIELD | {
+    Perm.MEASURES_OVERRIDE,
+    Perm.SITES_MANAGE,
+    Perm.LABTESTS_RECORD,
+}
 _MEASURES_GRANTS: dict[str, set[str]] = {
     Role.HQ_COMMANDER: _MEASURES_COMMAND | {Perm.POLICIES_MANAGE},
     Role.COMPREHENSIVE_STAFF: _MEASURES_COMMAND | {Perm.POLICIES_MANAGE},
@@ -112,8 +124,11 @@ for _role, _granted in _MEASURES_GRANTS.items():
 # follow arrivals up; checkpoint staff record checks; the HQ and county operators run the
 # checkpoint registry; only the city HQ edits the risk-area list.
 _ARRIVALS_DESK = {Perm.RISKAREAS_VIEW, Perm.ARRIVALS_VIEW, Perm.CHECKPOINTS_VIEW}
-_ARRIVALS_RUN = _ARRIVALS_DESK | {Perm.ARRIVALS_FOLLOW_UP, Perm.CHECKPOINTS_CHECK,
-                                  Perm.CHECKPOINTS_MANAGE}
+_ARRIVALS_RUN = _ARRIVALS_DESK | {
+    Perm.ARRIVALS_FOLLOW_UP,
+    Perm.CHECKPOINTS_CHECK,
+    Perm.CHECKPOINTS_MANAGE,
+}
 _ARRIVALS_GRANTS: dict[str, set[str]] = {
     Role.HQ_COMMANDER: _ARRIVALS_RUN | {Perm.RISKAREAS_MANAGE},
     Role.COMPREHENSIVE_STAFF: _ARRIVALS_RUN | {Perm.RISKAREAS_MANAGE},
@@ -127,8 +142,12 @@ for _role, _granted in _ARRIVALS_GRANTS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_granted)
 
 # Screening: command and county/township staff import and manage lists, grid workers verify.
-_SCREENING_ALL = {Perm.SCREENING_VIEW, Perm.SCREENING_IMPORT, Perm.SCREENING_VERIFY,
-                  Perm.SCREENING_MANAGE}
+_SCREENING_ALL = {
+    Perm.SCREENING_VIEW,
+    Perm.SCREENING_IMPORT,
+    Perm.SCREENING_VERIFY,
+    Perm.SCREENING_MANAGE,
+}
 _SCREENING_GRANTS: dict[str, set[str]] = {
     Role.HQ_COMMANDER: _SCREENING_ALL,
     Role.COMPREHENSIVE_STAFF: _SCREENING_ALL,

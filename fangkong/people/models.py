@@ -36,12 +36,18 @@ class Person(ScopedModel):
     household_address = models.CharField(_("户籍地址"), max_length=200, blank=True)
     current_address = models.CharField(_("现住址"), max_length=200, blank=True)
     region = models.ForeignKey(
-        "regions.Region", verbose_name=_("现住地区划"), on_delete=models.PROTECT,
+        "regions.Region",
+        verbose_name=_("现住地区划"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

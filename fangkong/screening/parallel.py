@@ -81,9 +81,7 @@ def staged_parts(
         workers,
         initializer=_start_worker,
         initargs=(
-            pickle.dumps(
-                (reader, matcher, as_csv, settings.FIELD_KEY, translation.get_language())
-            ),
+            pickle.dumps((reader, matcher, as_csv, settings.FIELD_KEY, translation.get_language())),
         ),
     )
     try:

@@ -82,12 +82,14 @@ class Stage:
         texts = ", ".join(
             name for name, kind in STAGE_COLUMNS if kind == "text" and name not in NULLABLE
         )
-        with connection.cursor() as cursor:
-            with cursor.cursor.copy(
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(
                 f"COPY {self.name} ({names}) FROM STDIN WITH (FORMAT csv, NULL '{COPY_NULL}', "
                 f"FORCE_NOT_NULL ({texts}))"
-            ) as copy:
-                copy.write(data)
+            ) as copy,
+        ):
+            copy.write(data)
 
     def write(self, rows: list[tuple]) -> None:
         names = ", ".join(name for name, _ in STAGE_COLUMNS)

@@ -6,61 +6,154 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('people', '0001_initial'),
-        ('regions', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("people", "0001_initial"),
+        ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccessEntry',
+            name="AccessEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='时间')),
-                ('kind', models.CharField(choices=[('reveal', '查看明文'), ('export', '导出')], max_length=16, verbose_name='类型')),
-                ('role', models.CharField(blank=True, max_length=32, verbose_name='角色')),
-                ('subject', models.CharField(blank=True, max_length=200, verbose_name='对象')),
-                ('fields', models.JSONField(blank=True, default=list, verbose_name='字段')),
-                ('purpose', models.CharField(max_length=200, verbose_name='用途')),
-                ('row_count', models.PositiveIntegerField(default=1, verbose_name='条数')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='来源地址')),
-                ('api_token', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.apitoken')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.person', verbose_name='人员')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='所属区划')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='查阅人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="时间")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("reveal", "查看明文"), ("export", "导出")],
+                        max_length=16,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("role", models.CharField(blank=True, max_length=32, verbose_name="角色")),
+                ("subject", models.CharField(blank=True, max_length=200, verbose_name="对象")),
+                ("fields", models.JSONField(blank=True, default=list, verbose_name="字段")),
+                ("purpose", models.CharField(max_length=200, verbose_name="用途")),
+                ("row_count", models.PositiveIntegerField(default=1, verbose_name="条数")),
+                (
+                    "ip",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="来源地址"),
+                ),
+                (
+                    "api_token",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.apitoken",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.person",
+                        verbose_name="人员",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="所属区划",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="查阅人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '个人信息查阅日志',
-                'verbose_name_plural': '个人信息查阅日志',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "个人信息查阅日志",
+                "verbose_name_plural": "个人信息查阅日志",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ChangeEntry',
+            name="ChangeEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='时间')),
-                ('action', models.CharField(db_index=True, max_length=80, verbose_name='操作')),
-                ('role', models.CharField(blank=True, max_length=32, verbose_name='角色')),
-                ('object_type', models.CharField(blank=True, max_length=80, verbose_name='对象类型')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='对象编号')),
-                ('object_repr', models.CharField(blank=True, max_length=200, verbose_name='对象')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='变更内容')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='来源地址')),
-                ('api_token', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.apitoken')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='所属区划')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="时间")),
+                ("action", models.CharField(db_index=True, max_length=80, verbose_name="操作")),
+                ("role", models.CharField(blank=True, max_length=32, verbose_name="角色")),
+                (
+                    "object_type",
+                    models.CharField(blank=True, max_length=80, verbose_name="对象类型"),
+                ),
+                ("object_id", models.CharField(blank=True, max_length=64, verbose_name="对象编号")),
+                ("object_repr", models.CharField(blank=True, max_length=200, verbose_name="对象")),
+                ("changes", models.JSONField(blank=True, default=dict, verbose_name="变更内容")),
+                (
+                    "ip",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="来源地址"),
+                ),
+                (
+                    "api_token",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.apitoken",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="所属区划",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '操作日志',
-                'verbose_name_plural': '操作日志',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='audit_chang_object__5aadae_idx')],
+                "verbose_name": "操作日志",
+                "verbose_name_plural": "操作日志",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["object_type", "object_id"], name="audit_chang_object__5aadae_idx"
+                    )
+                ],
             },
         ),
     ]

@@ -7,8 +7,9 @@ from fangkong.people.models import Person
 
 
 @pytest.mark.browser
-def test_village_worker_signs_in_in_chinese_and_sees_only_their_village(live_world, live_server,
-                                                                     browser_page):
+def test_village_worker_signs_in_in_chinese_and_sees_only_their_village(
+    live_world, live_server, browser_page
+):
     page = browser_page
     page.goto(live_server.url + "/")
     assert "/accounts/login/" in page.url

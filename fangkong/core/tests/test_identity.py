@@ -67,7 +67,14 @@ def test_other_documents_are_accepted_by_pattern():
 
 
 @pytest.mark.parametrize(
-    "raw", ["13900000000", "+86 139 0000 0000", "139-0000-0000", "0086 13900000000", "１３９００００００００"]
+    "raw",
+    [
+        "13900000000",
+        "+86 139 0000 0000",
+        "139-0000-0000",
+        "0086 13900000000",
+        "１３９００００００００",
+    ],
 )
 def test_mobile_numbers_are_normalised(raw):
     assert normalize_mobile(raw) == "13900000000"
@@ -75,7 +82,12 @@ def test_mobile_numbers_are_normalised(raw):
 
 @pytest.mark.parametrize(
     ("raw", "message"),
-    [("1390000000", "11位"), ("23900000000", "11位"), ("139000o0000", "只能包含数字"), ("", "为空")],
+    [
+        ("1390000000", "11位"),
+        ("23900000000", "11位"),
+        ("139000o0000", "只能包含数字"),
+        ("", "为空"),
+    ],
 )
 def test_bad_mobile_numbers_are_refused(raw, message):
     with pytest.raises(InvalidIdentifier, match=message):

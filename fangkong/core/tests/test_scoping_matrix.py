@@ -33,7 +33,11 @@ ALLOWED_WITHOUT_USE = {302, 403, 405, 422}
 def _scoping_modules():
     for config in apps.get_app_configs():
         name = f"{config.name}.tests.scoping"
-        if config.name.startswith("fangkong.") and find_spec(f"{config.name}.tests") and find_spec(name):
+        if (
+            config.name.startswith("fangkong.")
+            and find_spec(f"{config.name}.tests")
+            and find_spec(name)
+        ):
             yield import_module(name)
 
 
@@ -108,7 +112,8 @@ def _hrefs(html: str) -> set[str]:
 def test_every_page_with_parameters_has_a_scoping_case():
     cases, exempt = _collect("URL_CASES"), _exempt("URL_EXEMPT")
     missing = [
-        name for name, route in site_urls().items()
+        name
+        for name, route in site_urls().items()
         if _has_parameters(route) and name not in cases and name not in exempt
     ]
     assert missing == [], f"add these to an app's tests/scoping.py URL_CASES: {missing}"
@@ -117,7 +122,8 @@ def test_every_page_with_parameters_has_a_scoping_case():
 def test_every_api_operation_with_parameters_has_a_scoping_case():
     cases, exempt = _collect("API_CASES"), _exempt("API_EXEMPT")
     missing = [
-        f"{method} {path}" for method, path in api_operations()
+        f"{method} {path}"
+        for method, path in api_operations()
         if "{" in path and path not in cases and path not in exempt
     ]
     assert missing == [], f"add these to an app's tests/scoping.py API_CASES: {missing}"
@@ -154,14 +160,15 @@ def test_object_pages_answer_404_outside_the_users_region(client, world, objects
         client.force_login(user)
         scope = _region_of(user)
         for name, by_village in objects.items():
-            statuses = {v: client.get(reverse(name, kwargs=kw)).status_code
-                        for v, kw in by_village.items()}
+            statuses = {
+                v: client.get(reverse(name, kwargs=kw)).status_code for v, kw in by_village.items()
+            }
             visible = [s for v, s in statuses.items() if _sees(scope, v)]
             for village, status in statuses.items():
-                if status >= 500:
-                    failures.append(f"{username} GET {name}@{village}: {status}")
-                elif not _sees(scope, village) and not _acceptable_for_hidden(
-                    status, visible[0] if visible else None
+                if (
+                    status >= 500
+                    or not _sees(scope, village)
+                    and not _acceptable_for_hidden(status, visible[0] if visible else None)
                 ):
                     failures.append(f"{username} GET {name}@{village}: {status}")
         client.logout()
@@ -221,8 +228,9 @@ def tokens(world):
     issued = {}
     for username, user in _users(world):
         assignment = user.assignments.filter(active=True).order_by("region_id", "role").first()
-        _, raw = api_token_create(actor=None, name=f"matrix-{username}",
-                                  region=assignment.region, role=assignment.role)
+        _, raw = api_token_create(
+            actor=None, name=f"matrix-{username}", region=assignment.region, role=assignment.role
+        )
         issued[username] = (raw, assignment.region_id)
     return issued
 
@@ -239,8 +247,9 @@ def _call(client, method, path, token, body=None):
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     if method == "GET":
         return client.get(path, **headers)
-    return client.generic(method, path, data=body or "{}", content_type="application/json",
-                          **headers)
+    return client.generic(
+        method, path, data=body or "{}", content_type="application/json", **headers
+    )
 
 
 def test_api_answers_401_without_a_token(client):
@@ -266,17 +275,18 @@ def test_api_objects_outside_the_callers_region_are_404(client, world, tokens, a
                     failures.append(f"{username} {method} {path}@{village} changed data")
             visible = [s for v, s in statuses.items() if _sees(scope, v)]
             for village, status in statuses.items():
-                if status >= 500:
-                    failures.append(f"{username} {method} {path}@{village}: {status}")
-                elif not _sees(scope, village) and not _acceptable_for_hidden(
-                    status, visible[0] if visible else None
+                if (
+                    status >= 500
+                    or not _sees(scope, village)
+                    and not _acceptable_for_hidden(status, visible[0] if visible else None)
                 ):
                     failures.append(f"{username} {method} {path}@{village}: {status}")
     assert failures == []
 
 
-def test_api_lists_never_include_objects_outside_the_callers_region(client, world, tokens,
-                                                                    api_objects):
+def test_api_lists_never_include_objects_outside_the_callers_region(
+    client, world, tokens, api_objects
+):
     hidden_ids = _collect("API_HIDDEN_MARKERS")
     failures = []
     lists = [p for m, p in api_operations() if m == "GET" and "{" not in p]

@@ -6,84 +6,175 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_initial'),
+        ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CommandUnit',
+            name="CommandUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('hq', '指挥部'), ('comprehensive_group', '综合组'), ('work_group', '工作组'), ('work_team', '工作专班')], max_length=24, verbose_name='类型')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('duties', models.TextField(blank=True, verbose_name='主要职责')),
-                ('reports_daily', models.BooleanField(default=False, verbose_name='须每日报告')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='org.commandunit', verbose_name='上级单位')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='所属区划')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("hq", "指挥部"),
+                            ("comprehensive_group", "综合组"),
+                            ("work_group", "工作组"),
+                            ("work_team", "工作专班"),
+                        ],
+                        max_length=24,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("duties", models.TextField(blank=True, verbose_name="主要职责")),
+                ("reports_daily", models.BooleanField(default=False, verbose_name="须每日报告")),
+                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="org.commandunit",
+                        verbose_name="上级单位",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="所属区划",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '指挥体系单位',
-                'verbose_name_plural': '指挥体系单位',
-                'ordering': ['region_id', 'sort_order', 'id'],
+                "verbose_name": "指挥体系单位",
+                "verbose_name_plural": "指挥体系单位",
+                "ordering": ["region_id", "sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='DutyShift',
+            name="DutyShift",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField(verbose_name='开始时间')),
-                ('ends_at', models.DateTimeField(verbose_name='结束时间')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='值班电话')),
-                ('leader', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='带班领导')),
-                ('officer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='值班员')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shifts', to='org.commandunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(verbose_name="开始时间")),
+                ("ends_at", models.DateTimeField(verbose_name="结束时间")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="值班电话")),
+                (
+                    "leader",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="带班领导",
+                    ),
+                ),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="值班员",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shifts",
+                        to="org.commandunit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '值班安排',
-                'verbose_name_plural': '值班安排',
-                'ordering': ['starts_at', 'unit_id'],
+                "verbose_name": "值班安排",
+                "verbose_name_plural": "值班安排",
+                "ordering": ["starts_at", "unit_id"],
             },
         ),
         migrations.CreateModel(
-            name='MemberUnit',
+            name="MemberUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('department', models.CharField(max_length=100, verbose_name='单位名称')),
-                ('is_lead', models.BooleanField(default=False, verbose_name='组长单位')),
-                ('contact_name', models.CharField(blank=True, max_length=50, verbose_name='联络人')),
-                ('contact_phone', models.CharField(blank=True, max_length=20, verbose_name='联系电话')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='org.commandunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("department", models.CharField(max_length=100, verbose_name="单位名称")),
+                ("is_lead", models.BooleanField(default=False, verbose_name="组长单位")),
+                (
+                    "contact_name",
+                    models.CharField(blank=True, max_length=50, verbose_name="联络人"),
+                ),
+                (
+                    "contact_phone",
+                    models.CharField(blank=True, max_length=20, verbose_name="联系电话"),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="org.commandunit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '成员单位',
-                'verbose_name_plural': '成员单位',
-                'ordering': ['-is_lead', 'id'],
+                "verbose_name": "成员单位",
+                "verbose_name_plural": "成员单位",
+                "ordering": ["-is_lead", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='commandunit',
-            constraint=models.UniqueConstraint(fields=('region', 'parent', 'name'), name='unit_name_unique'),
+            model_name="commandunit",
+            constraint=models.UniqueConstraint(
+                fields=("region", "parent", "name"), name="unit_name_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='dutyshift',
-            index=models.Index(fields=['starts_at', 'ends_at'], name='org_dutyshi_starts__ddda0c_idx'),
+            model_name="dutyshift",
+            index=models.Index(
+                fields=["starts_at", "ends_at"], name="org_dutyshi_starts__ddda0c_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dutyshift',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='shift_ends_after_start'),
+            model_name="dutyshift",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                name="shift_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='memberunit',
-            constraint=models.UniqueConstraint(fields=('group', 'department'), name='member_unit_unique'),
+            model_name="memberunit",
+            constraint=models.UniqueConstraint(
+                fields=("group", "department"), name="member_unit_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='memberunit',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_lead', True)), fields=('group',), name='one_lead_unit'),
+            model_name="memberunit",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_lead", True)), fields=("group",), name="one_lead_unit"
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0002_person_registered_by'),
+        ("people", "0002_person_registered_by"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='person',
-            name='name',
-            field=models.CharField(max_length=60, verbose_name='姓名'),
+            model_name="person",
+            name="name",
+            field=models.CharField(max_length=60, verbose_name="姓名"),
         ),
     ]

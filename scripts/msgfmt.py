@@ -42,8 +42,8 @@ class Entry:
         return bool(self.msgstr) and all(self.msgstr.values())
 
 
-def _unescape(match: re.Match) -> str:
-    code = match.group(1)
+def _unescape(match: re.Match[str]) -> str:
+    code: str = match.group(1)
     if code[0] == "x":
         return chr(int(code[1:], 16))
     if code[0].isdigit():
@@ -64,21 +64,28 @@ def parse(path: Path) -> list[Entry]:
     entry: Entry | None = None
     target: tuple[str, int] | None = None  # the keyword a continuation line appends to
 
-    def finish() -> None:
+    def finish(number: int) -> None:
+        """Close the entry read so far; flags with no msgid after them belong to no entry."""
         nonlocal entry, target
-        if entry is not None:
+        if entry is not None and target is not None:
+            if not entry.msgstr:
+                raise PoError(f"{path}:{number}: msgid without msgstr")
             entries.append(entry)
         entry, target = None, None
 
     lines = path.read_text(encoding="utf-8").splitlines()
     for number, raw in enumerate(lines, start=1):
         line = raw.strip()
-        if not line or line.startswith("#~"):
+        if not line:
+            continue
+        if line.startswith("#~"):
+            # An obsolete entry: it ends the live one before it and takes its own flags along.
+            finish(number)
             continue
         if line.startswith("#"):
             # A comment after a msgstr begins the next entry.
             if entry is not None and entry.msgstr:
-                finish()
+                finish(number)
             if line.startswith("#,"):
                 entry = entry or Entry(line=number)
                 entry.flags.update(flag.strip() for flag in line[2:].split(","))
@@ -95,13 +102,13 @@ def parse(path: Path) -> list[Entry]:
             continue
         keyword, _, rest = line.partition(" ")
         if keyword in ("msgctxt", "msgid") and entry is not None and entry.msgstr:
-            finish()
+            finish(number)
         if keyword in ("msgctxt", "msgid", "msgid_plural"):
             entry = entry or Entry(line=number)
             setattr(entry, keyword, _string(rest, path, number))
             target = (keyword, 0)
         elif keyword.startswith("msgstr"):
-            if entry is None:
+            if entry is None or target is None:
                 raise PoError(f"{path}:{number}: msgstr without msgid")
             index = 0
             if keyword != "msgstr":
@@ -113,7 +120,7 @@ def parse(path: Path) -> list[Entry]:
             target = ("msgstr", index)
         else:
             raise PoError(f"{path}:{number}: unknown keyword {keyword}")
-    finish()
+    finish(len(lines))
     return entries
 
 

@@ -114,6 +114,51 @@ def test_the_fallback_compiler_builds_what_msgfmt_builds(tmp_path):
     assert catalogue("ours.mo") == catalogue("gnu.mo")
 
 
+SAMPLE = """\
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Plural-Forms: nplurals=2; plural=(n != 1);\\n"
+
+#, fuzzy, python-format
+#~ msgid "旧的 %(n)s"
+#~ msgstr "Old %(n)s"
+
+#: a.py:1
+msgid "你好"
+msgstr ""
+"Hello "
+"there"
+
+#, python-format
+msgid "%(n)s 人"
+msgid_plural "%(n)s 人"
+msgstr[0] "%(n)s person"
+msgstr[1] "%(n)s people"
+
+#, python-format
+#~ msgid ""
+#~ "已删除的"
+#~ msgstr "Deleted"
+"""
+
+
+def test_the_fallback_compiler_skips_obsolete_entries_and_their_flags(tmp_path):
+    import gettext
+
+    catalogue = tmp_path / "django.po"
+    catalogue.write_text(SAMPLE, encoding="utf-8")
+    entries = msgfmt.parse(catalogue)
+    assert [e.msgid for e in entries] == ["", "你好", "%(n)s 人"]
+    assert "fuzzy" not in entries[1].flags
+    (tmp_path / "django.mo").write_bytes(msgfmt.compile_mo(entries))
+    with open(tmp_path / "django.mo", "rb") as fp:
+        translations = gettext.GNUTranslations(fp)
+    assert translations.info()["content-type"] == "text/plain; charset=UTF-8"
+    assert translations.gettext("你好") == "Hello there"
+    assert translations.ngettext("%(n)s 人", "%(n)s 人", 2) == "%(n)s people"
+
+
 # --- strings in the code ------------------------------------------------------------------------
 
 PY_LITERAL = re.compile(

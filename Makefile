@@ -45,7 +45,7 @@ messages: python-deps
 
 # Gather new and changed strings into fangkong/locale/en/LC_MESSAGES/django.po to translate.
 makemessages: python-deps
-	$(FANGKONG) makemessages -l en --ignore=.venv --ignore=node_modules --ignore=var
+	$(FANGKONG) makemessages -l en --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var
 
 # Debian packages the tests need: a browser, Chinese fonts, gettext, LibreOffice for conversions.
 system-packages:

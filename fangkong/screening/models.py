@@ -58,6 +58,20 @@ class MergeKind(models.TextChoices):
     LIST = "list", _("与在办名单合并")
 
 
+def _actor_reference() -> models.ForeignKey:
+    """Who took a step on a record: kept without a database constraint or index, since every
+    imported row would otherwise pay for them (decision 0030)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+
+
 class HealthCodeFlag(models.TextChoices):
     NONE = "", _("无")
     YELLOW = "yellow", _("黄码")
@@ -183,48 +197,16 @@ class ScreeningRecord(ScopedModel):
     note = models.CharField(_("备注"), max_length=300, blank=True)
     # The four clears, each with who and when.
     count_clear = models.BooleanField(_("人数清"), default=False)
-    count_clear_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    count_clear_by = _actor_reference()
     count_clear_at = models.DateTimeField(null=True, blank=True)
     identity_clear = models.BooleanField(_("人头清"), default=False)
-    identity_clear_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    identity_clear_by = _actor_reference()
     identity_clear_at = models.DateTimeField(null=True, blank=True)
     location_clear = models.BooleanField(_("位置清"), default=False)
-    location_clear_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    location_clear_by = _actor_reference()
     location_clear_at = models.DateTimeField(null=True, blank=True)
     control_clear = models.BooleanField(_("管控清"), default=False)
-    control_clear_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    control_clear_by = _actor_reference()
     control_clear_at = models.DateTimeField(null=True, blank=True)
     four_clear = models.BooleanField(_("四清"), default=False)
     invalid = models.BooleanField(_("待更正"), default=False)
@@ -252,25 +234,9 @@ class ScreeningRecord(ScopedModel):
         db_constraint=False,
     )
     received_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
-    received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    received_by = _actor_reference()
     checked_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
-    checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    checked_by = _actor_reference()
     closed_at = models.DateTimeField(_("闭环时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("推送时间"))
 

@@ -40,7 +40,7 @@ TRANSFERS = ("hospital_transfer", "centralised_quarantine")
 
 def arrival_values(
     *,
-    person_id: int,
+    person_id: int | None,
     region_id: str,
     source: str,
     facts: CheckFacts,

@@ -79,7 +79,9 @@ class _Session:
         return SessionActorAuth()(request)
 
 
-router = Router(tags=["checkpoints"], auth=[CachedBearer(), _Session()])
+_bearer = CachedBearer()
+_session = _Session()
+router = Router(tags=["checkpoints"], auth=[_bearer, _session])
 
 
 class CheckpointOut(Schema):
@@ -186,7 +188,7 @@ def screening_post(request, code: str):
     try:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        if CachedBearer()(request) is None and _Session()(request) is None:
+        if _bearer(request) is None and _session(request) is None:
             raise AuthenticationError()
         return record_screening(request, code)
     except Exception as exc:  # noqa: BLE001 - handed to the API's handlers; others re-raised

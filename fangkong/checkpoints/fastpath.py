@@ -116,7 +116,7 @@ def _default(field):
 
 
 def insert_check(row: dict) -> int:
-    """One check record, one statement, autocommit."""
+    """One check record of a person whose id the row holds, one statement, autocommit."""
     if connection.vendor == "postgresql":
         return _fetchone(_pg_insert_check(), [_json_row(CheckRecord, row)])[0]
     with connection.cursor() as cursor:
@@ -127,6 +127,49 @@ def insert_check(row: dict) -> int:
 @cache
 def _sql_check() -> str:
     return _insert_sql(CheckRecord)
+
+
+def check_known(document_type: str, index: str, record: dict) -> tuple[int, int] | None:
+    """(record id, person id) of a check of a registered person, or None (nothing written)
+    when the registry does not know the document: the common case in one statement that
+    finds the person and writes the record (PostgreSQL), in two elsewhere."""
+    if connection.vendor != "postgresql":
+        person_id = person_id_by_index(document_type, index)
+        if person_id is None:
+            return None
+        return insert_check({**record, "person_id": person_id}), person_id
+    # A write, so unlike the lookup alone it is not retried on a connection found dead (it
+    # may have been carried out): Django closes that connection at the end of the request.
+    params = [document_type, index, _json_row(CheckRecord, record, _PERSON_SKIP)]
+    return _fetchone(_pg_known_check(), params)
+
+
+def check_known_with_arrival(
+    document_type: str, index: str, record: dict, arrival: dict, obligations: list[dict]
+) -> tuple[int, int, int] | None:
+    """(record id, arrival id, person id) of a check of a registered person that opens an
+    arrival with its obligations, or None (nothing written) for an unknown document."""
+    if connection.vendor != "postgresql" or not obligations:
+        person_id = person_id_by_index(document_type, index)
+        if person_id is None:
+            return None
+        record_id, arrival_id = insert_check_with_arrival(
+            {**record, "person_id": person_id},
+            {**arrival, "person_id": person_id},
+            [{**o, "person_id": person_id} for o in obligations],
+        )
+        return record_id, arrival_id, person_id
+    now = timezone.now()
+    arrival = {"created_at": now, "updated_at": now, **arrival}
+    rows = [_row_dict(ArrivalObligation, o, _KNOWN_OBLIGATION_SKIP) for o in obligations]
+    params = [
+        document_type,
+        index,
+        _json_row(CheckRecord, record, _PERSON_SKIP),
+        _json_row(Arrival, arrival, _KNOWN_ARRIVAL_SKIP),
+        json.dumps(rows, ensure_ascii=False, default=_json_value),
+    ]
+    return _fetchone(_pg_known_check_arrival(), params)
 
 
 # On PostgreSQL each row travels as one JSON parameter expanded by json_populate_record: the
@@ -205,6 +248,52 @@ def _pg_check_arrival() -> str:
         f"obl AS (INSERT INTO {obligation} ({obl_names}, arrival_id) SELECT {obl_picked}, arr.id "
         f"FROM json_populate_recordset(NULL::{obligation}, %s::json) AS r, arr) "
         f"SELECT rec.id, arr.id FROM rec, arr"
+    )
+
+
+_PERSON_SKIP = ("person_id",)
+_KNOWN_ARRIVAL_SKIP = ("source_ref", "person_id")
+_KNOWN_OBLIGATION_SKIP = ("arrival_id", "person_id")
+
+
+def _person_cte() -> str:
+    return f"WITH p AS ({_person_sql()})"
+
+
+@cache
+def _pg_known_check() -> str:
+    """The person by blind index and the record written for them, in one statement: no row
+    comes back (and nothing is written) when the document is not registered."""
+    table = connection.ops.quote_name(CheckRecord._meta.db_table)
+    names, picked = _select_from_json(CheckRecord, _PERSON_SKIP)
+    return (
+        f"{_person_cte()} INSERT INTO {table} ({names}, person_id) SELECT {picked}, p.id "
+        f"FROM json_populate_record(NULL::{table}, %s::json) AS r, p RETURNING id, person_id"
+    )
+
+
+@cache
+def _pg_known_check_arrival() -> str:
+    """person → record → arrival → obligations in one statement, as _pg_check_arrival."""
+    q = connection.ops.quote_name
+    check, arrival, obligation = (
+        q(m._meta.db_table) for m in (CheckRecord, Arrival, ArrivalObligation)
+    )
+    check_names, check_picked = _select_from_json(CheckRecord, _PERSON_SKIP)
+    arr_names, arr_picked = _select_from_json(Arrival, _KNOWN_ARRIVAL_SKIP)
+    obl_names, obl_picked = _select_from_json(ArrivalObligation, _KNOWN_OBLIGATION_SKIP)
+    return (
+        f"{_person_cte()}, "
+        f"rec AS (INSERT INTO {check} ({check_names}, person_id) SELECT {check_picked}, p.id "
+        f"FROM json_populate_record(NULL::{check}, %s::json) AS r, p RETURNING id, person_id), "
+        f"arr AS (INSERT INTO {arrival} ({arr_names}, source_ref, person_id) "
+        f"SELECT {arr_picked}, 'check:' || rec.id, rec.person_id "
+        f"FROM json_populate_record(NULL::{arrival}, %s::json) AS r, rec "
+        f"RETURNING id, person_id), "
+        f"obl AS (INSERT INTO {obligation} ({obl_names}, arrival_id, person_id) "
+        f"SELECT {obl_picked}, arr.id, arr.person_id "
+        f"FROM json_populate_recordset(NULL::{obligation}, %s::json) AS r, arr) "
+        f"SELECT rec.id, arr.id, rec.person_id FROM rec, arr"
     )
 
 

@@ -28,7 +28,13 @@ from fangkong.people.models import Person
 from fangkong.riskareas.selectors import level_on
 
 from .checks import CheckInput
-from .fastpath import insert_check, insert_check_with_arrival, person_id_by_index
+from .fastpath import (
+    check_known,
+    check_known_with_arrival,
+    insert_check,
+    insert_check_with_arrival,
+    person_id_by_index,
+)
 from .models import Checkpoint, CheckpointStatus
 from .verdict import CheckFacts, Decision, ObligationKind, Verdict, decide
 
@@ -141,48 +147,58 @@ def checkpoint_check(*, actor: Actor, code: str, given: CheckInput) -> CheckOutc
     rules = arrival_rules_at(given.arrival_at)
     facts = _facts(given)
     decision = decide(facts, rules, level_on)
-    person_id, index = _find_person(given)
+    index = document_index(given.document_type, given.document_number)
+    record = _record_values(ref, given, decision, rules, actor, None)
     opens_arrival = decision.verdict not in (Verdict.PASS, Verdict.TURN_BACK)
-    if person_id is not None and not opens_arrival:
-        # The common case: one insert in autocommit, no transaction round trips.
-        record_id = insert_check(_record_values(ref, given, decision, rules, actor, person_id))
-        return CheckOutcome(record_id, decision, person_id, None)
-    if person_id is not None:
-        # Record, arrival and obligations in one statement: atomic without a transaction.
-        record_id, arrival_id = _record_with_arrival(ref, given, facts, decision, rules, actor,
-                                                     person_id)  # fmt: skip
+    # The common case, a registered person: one statement finds them and writes everything
+    # (autocommit; data-modifying CTEs are atomic by themselves).
+    if not opens_arrival:
+        known = check_known(given.document_type, index, record)
+        if known is not None:
+            return CheckOutcome(known[0], decision, known[1], None)
     else:
-        with transaction.atomic():
+        arrival, obligations = _arrival_values(given, facts, decision, None)
+        found = check_known_with_arrival(given.document_type, index, record, arrival,
+                                         obligations)  # fmt: skip
+        if found is not None:
+            record_id, arrival_id, person_id = found
+            _follow_up(actor, given, decision, record_id, arrival_id, person_id)
+            return CheckOutcome(record_id, decision, person_id, arrival_id)
+    return _check_new_person(actor, given, decision, index, record, facts)
+
+
+def _check_new_person(actor, given, decision, index, record, facts) -> CheckOutcome:
+    """A document the registry did not know: register the person and record the check in one
+    transaction (looking again: another check may have registered them meanwhile)."""
+    with transaction.atomic():
+        person_id = person_id_by_index(given.document_type, index)
+        if person_id is None:
             person_id = _create_person(given, index, actor)
-            if not opens_arrival:
-                record = _record_values(ref, given, decision, rules, actor, person_id)
-                return CheckOutcome(insert_check(record), decision, person_id, None)
-            record_id, arrival_id = _record_with_arrival(ref, given, facts, decision, rules,
-                                                         actor, person_id)  # fmt: skip
+        record = {**record, "person_id": person_id}
+        if decision.verdict in (Verdict.PASS, Verdict.TURN_BACK):
+            return CheckOutcome(insert_check(record), decision, person_id, None)
+        arrival, obligations = _arrival_values(given, facts, decision, person_id)
+        record_id, arrival_id = insert_check_with_arrival(record, arrival, obligations)
+    _follow_up(actor, given, decision, record_id, arrival_id, person_id)
+    return CheckOutcome(record_id, decision, person_id, arrival_id)
+
+
+def _follow_up(actor, given, decision, record_id: int, arrival_id: int, person_id: int) -> None:
     if decision.alert_hq:
         alert_hq(arrival_id=arrival_id, region_id=given.destination, decision=decision)
     if any(o.kind == ObligationKind.CENTRALISED_QUARANTINE for o in decision.obligations):
         transfer_arrange(arrival_id=arrival_id, person_id=person_id, region_id=given.destination,
                          source="checkpoint", ref=f"check:{record_id}", actor=actor,
                          fresh=True)  # fmt: skip
-    return CheckOutcome(record_id, decision, person_id, arrival_id)
 
 
-def _record_with_arrival(
-    ref: CheckpointRef,
-    given: CheckInput,
-    facts: CheckFacts,
-    decision: Decision,
-    rules: ArrivalRules,
-    actor: Actor,
-    person_id: int,
-) -> tuple[int, int]:
-    record = _record_values(ref, given, decision, rules, actor, person_id)
-    arrival, obligations = arrival_values(
+def _arrival_values(
+    given: CheckInput, facts: CheckFacts, decision: Decision, person_id: int | None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    return arrival_values(
         person_id=person_id, region_id=given.destination, source="checkpoint",
         facts=facts, decision=decision,
     )  # fmt: skip
-    return insert_check_with_arrival(record, arrival, obligations)
 
 
 def _record_values(
@@ -191,7 +207,7 @@ def _record_values(
     decision: Decision,
     rules: ArrivalRules,
     actor: Actor,
-    person_id: int,
+    person_id: int | None,
 ) -> dict[str, Any]:
     return {
         "checkpoint_id": ref.pk, "region_id": ref.region_id, "checked_at": timezone.now(),

@@ -2,8 +2,11 @@ import json
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from fangkong.arrivals.models import Arrival, ArrivalObligation
+from fangkong.checkpoints import fastpath
 from fangkong.checkpoints.models import CheckRecord
 from fangkong.people.models import Person
 from fangkong.riskareas.models import RiskArea
@@ -171,6 +174,45 @@ def test_the_check_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(2):
         response = post(client, token, checkpoint.code, payload)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("changes", "verdict"),
+    [
+        ({"origin": "433130", "itinerary": [], "nat_sampled_at": None, "nat_result": None},
+         "pass"),
+        ({}, "pass_with_arrival_test"),
+    ],
+)  # fmt: skip
+@time_machine.travel(TODAY, tick=False)
+def test_a_registered_persons_check_is_one_statement_on_postgresql(
+    client, world, checkpoint, token_for, monkeypatch, changes, verdict
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("the one-statement path is PostgreSQL's")
+    token = token_for()
+    payload = check_payload(world, **changes)
+    post(client, token, checkpoint.code, payload)  # warms the caches, registers the person
+    statements = []
+    original = fastpath._fetchone
+
+    def counted(sql, params):
+        statements.append(sql)
+        return original(sql, params)
+
+    monkeypatch.setattr(fastpath, "_fetchone", counted)
+
+    with CaptureQueriesContext(connection) as through_django:
+        response = post(client, token, checkpoint.code, payload)
+
+    assert response.json()["verdict"] == verdict
+    assert len(statements) == 1 and not through_django.captured_queries
+    assert CheckRecord.objects.get(pk=response.json()["record_id"]).person.name == "张晓明"
+    assert Person.objects.filter(name="张晓明").count() == 1
+    arrivals = Arrival.objects.filter(source_ref=f"check:{response.json()['record_id']}")
+    assert arrivals.count() == (1 if verdict != "pass" else 0)
+    for arrival in arrivals:
+        assert {o.person_id for o in arrival.obligations.all()} == {arrival.person_id}
 
 
 @time_machine.travel(TODAY, tick=False)

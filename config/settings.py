@@ -156,6 +156,8 @@ CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "fangkong" / "locale"]
+# Dates per language: 2022年1月20日 in Chinese, 20 Jan 2022 in English (fangkong/formats).
+FORMAT_MODULE_PATH = ["fangkong.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

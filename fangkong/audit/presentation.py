@@ -9,6 +9,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
 from fangkong.core.roles import Role
+from fangkong.core.text import list_text
 
 from .models import ChangeEntry
 
@@ -60,4 +61,4 @@ def role_label(role: str) -> str:
 
 
 def reveal_field_labels(fields: list[str], object_type: str = "people.person") -> str:
-    return "、".join(field_label(object_type, field) for field in fields or [])
+    return list_text(field_label(object_type, field) for field in fields or [])

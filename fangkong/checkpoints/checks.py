@@ -22,6 +22,7 @@ from fangkong.core.identity import (
     normalize_document,
     normalize_mobile,
 )
+from fangkong.core.text import list_text
 
 # A phone's clock may run a little ahead of the server's.
 CLOCK_SKEW = dt.timedelta(minutes=10)
@@ -189,5 +190,5 @@ def _itinerary(raw, errors: dict) -> tuple[str, ...]:
         code = known_code(str(item))
         (codes if code else unknown).append(code or str(item))
     if unknown:
-        errors["itinerary"] = [_("未知的行政区划代码：%(codes)s") % {"codes": "、".join(unknown)}]
+        errors["itinerary"] = [_("未知的行政区划代码：%(codes)s") % {"codes": list_text(unknown)}]
     return tuple(dict.fromkeys(codes))

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fangkong.arrivals.rules import ArrivalRules
+from fangkong.core.text import list_text
 
 RiskLookup = Callable[[str, dt.datetime], str | None]
 
@@ -138,7 +139,7 @@ def _reasons(facts: CheckFacts, rules: ArrivalRules, risk: RiskLookup, out: bool
         found.append((Verdict.TRANSFER, Reason(
             "high_risk_area",
             _("来源地或行程所在县（%(codes)s）抵达时有高风险地区：转运集中隔离")
-            % {"codes": "、".join(high)},
+            % {"codes": list_text(high)},
         )))  # fmt: skip
     if facts.temperature is not None and facts.temperature >= rules.fever_threshold:
         found.append((Verdict.SAMPLE_ON_SITE, Reason(
@@ -160,7 +161,7 @@ def _reasons(facts: CheckFacts, rules: ArrivalRules, risk: RiskLookup, out: bool
         found.append((Verdict.SAMPLE_ON_SITE, Reason(
             "medium_risk_area",
             _("来源地或行程所在县（%(codes)s）抵达时有中风险地区：现场采样，推送村（社区）核查")
-            % {"codes": "、".join(medium)},
+            % {"codes": list_text(medium)},
         )))  # fmt: skip
     if facts.itinerary_star:
         found.append(

@@ -14,6 +14,7 @@ from fangkong.audit.services import audit_record
 from fangkong.core.actor import Actor
 from fangkong.core.errors import ValidationFailed
 from fangkong.core.roles import Perm
+from fangkong.core.text import list_text
 from fangkong.notifications.models import Level
 from fangkong.notifications.services import notify
 from fangkong.policies.models import MeasureType
@@ -75,7 +76,7 @@ def _evaluate(measure: Measure, at: dt.datetime) -> Measure:
         stage = measure.stages.get(order=measure.stage_order)
         missing = missing_tests(stage)
         if missing:
-            reason = _("缺少核酸结果：") + "、".join(
+            reason = _("缺少核酸结果：") + list_text(
                 _("第%(day)d天（%(date)s）") % {"day": t.day_number, "date": t.due_date.isoformat()}
                 for t in missing
             )

@@ -18,6 +18,7 @@ from fangkong.audit.services import audit_record
 from fangkong.core.actor import Actor
 from fangkong.core.errors import ValidationFailed
 from fangkong.core.roles import Perm, Role
+from fangkong.core.text import list_text
 from fangkong.regions.models import Level, Region
 
 from .access import site_get
@@ -202,7 +203,7 @@ def rooms_add(*, actor: Actor, site_id: int, numbers: str, floor, beds) -> list[
     taken = set(site.rooms.filter(number__in=wanted).values_list("number", flat=True))
     if taken or len(set(wanted)) != len(wanted):
         raise ValidationFailed(
-            {"numbers": [_("房间号已存在或重复：%(n)s") % {"n": "、".join(sorted(taken))}]}
+            {"numbers": [_("房间号已存在或重复：%(n)s") % {"n": list_text(sorted(taken))}]}
         )
     rooms = Room.objects.bulk_create(
         Room(site=site, number=n, floor=floor, beds=beds) for n in wanted

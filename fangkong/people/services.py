@@ -14,6 +14,7 @@ from fangkong.audit.services import access_record, audit_record, diff
 from fangkong.core.actor import Actor
 from fangkong.core.errors import ValidationFailed
 from fangkong.core.roles import Perm
+from fangkong.core.text import list_text
 
 from .models import Person
 from .validation import PersonInput, clean_person
@@ -208,6 +209,6 @@ def _check_reveal_request(purpose: str, wanted: list[str]) -> None:
         errors["purpose"] = [_("用途不能超过%(max)d个字") % {"max": PURPOSE_MAX}]
     unknown = [field for field in wanted if field not in REVEALABLE_FIELDS]
     if unknown:
-        errors["fields"] = [_("不能查看这些字段：%(fields)s") % {"fields": "、".join(unknown)}]
+        errors["fields"] = [_("不能查看这些字段：%(fields)s") % {"fields": list_text(unknown)}]
     if errors:
         raise ValidationFailed(errors)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core.actor import Actor
 from fangkong.core.errors import ValidationFailed
+from fangkong.core.text import list_text
 from fangkong.imports.cells import CellError, cell_text, identifier_text, parse_datetime
 from fangkong.imports.headers import find_header, is_blank
 from fangkong.imports.readers import FileRefused, open_table
@@ -107,7 +108,7 @@ def riskareas_import(
         )
     missing = [f for f in REQUIRED if f not in header.columns.values()]
     if missing:
-        names = "、".join(SYNONYMS[f][0] for f in missing)
+        names = list_text(SYNONYMS[f][0] for f in missing)
         raise FileRefused(_("缺少必需的列：%(names)s") % {"names": names})
     report = ImportReport()
     good: list[tuple[int, AreaInput]] = []

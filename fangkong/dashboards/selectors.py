@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.actor import Actor
 from fangkong.core.errors import NotFound
@@ -48,11 +48,11 @@ CHILD_KEYS = (
     "tests.positive",
 )
 CATEGORY_LABELS = {
-    "close_contact": "密接",
-    "secondary_contact": "次密接",
-    "inbound": "境外返回",
-    "risk_area": "中高风险地区来返",
-    "other": "其他",
+    "close_contact": _("密接"),
+    "secondary_contact": _("次密接"),
+    "inbound": _("境外返回"),
+    "risk_area": _("中高风险地区来返"),
+    "other": _("其他"),
 }
 
 
@@ -130,8 +130,8 @@ def _summary(actor: Actor, region: Region, today: dt.date) -> dict[str, Any]:
     return {
         "figures": figures,
         "quarantine_by_category": [
-            {"category": c, "label": _(label), "value": figures.get(f"measures.centralised.{c}", 0)}
-            for c, label in CATEGORY_LABELS.items()
+            {"category": c, "value": figures.get(f"measures.centralised.{c}", 0)}
+            for c in CATEGORY_LABELS
         ],
         "children": list(children.values()),
         "trend": {
@@ -165,6 +165,11 @@ def dashboard_data(
         "updated_at": timezone.localtime(run).isoformat(timespec="seconds") if run else None,
         "stale": is_stale(run, now=now),
         **summary,
+        # Labelled after the cache, which is shared by readers of every language.
+        "quarantine_by_category": [
+            {**row, "label": str(CATEGORY_LABELS[row["category"]])}
+            for row in summary["quarantine_by_category"]
+        ],
         "completeness": _completeness(actor, region, today),
         "risk_areas": _risk_areas(now),
     }

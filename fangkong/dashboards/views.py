@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.decorators import actor_required
 from fangkong.core.roles import Perm
@@ -12,34 +13,40 @@ from fangkong.regions.models import Region
 from .selectors import CATEGORY_LABELS, dashboard_data
 from .tasks import request_refresh
 
+# Counting words after a figure, as in the report template: 人 people, 条 records, 人次
+# person-times.
+PEOPLE = _("人")
+RECORDS = _("条")
+PERSON_TIMES = _("人次")
+
 FIGURE_CARDS = (
-    ("measures.centralised", "集中隔离在管", "人"),
-    ("measures.home_quarantine", "居家隔离", "人"),
-    ("measures.home_monitoring", "居家健康监测", "人"),
-    ("screening.open", "排查核查中", "条"),
-    ("screening.overdue", "排查逾期", "条"),
-    ("screening.four_clear_rate", "四清率", "%"),
-    ("arrivals.new", "今日来返报备", "人"),
-    ("checks.total", "今日卡口查验", "人次"),
-    ("tests.sampled", "今日核酸采样", "人次"),
-    ("tests.positive", "今日阳性", "人"),
-    ("arrivals.overdue_tests", "落地检逾期", "人"),
-    ("measures.overdue_tests", "管控核酸逾期", "人次"),
+    ("measures.centralised", _("集中隔离在管"), PEOPLE),
+    ("measures.home_quarantine", _("居家隔离"), PEOPLE),
+    ("measures.home_monitoring", _("居家健康监测"), PEOPLE),
+    ("screening.open", _("排查核查中"), RECORDS),
+    ("screening.overdue", _("排查逾期"), RECORDS),
+    ("screening.four_clear_rate", _("四清率"), "%"),
+    ("arrivals.new", _("今日来返报备"), PEOPLE),
+    ("checks.total", _("今日卡口查验"), PERSON_TIMES),
+    ("tests.sampled", _("今日核酸采样"), PERSON_TIMES),
+    ("tests.positive", _("今日阳性"), PEOPLE),
+    ("arrivals.overdue_tests", _("落地检逾期"), PEOPLE),
+    ("measures.overdue_tests", _("管控核酸逾期"), PERSON_TIMES),
 )
 
 
 CHILD_COLUMNS = (
-    ("screening.total", "排查总数"),
-    ("screening.open", "核查中"),
-    ("screening.overdue", "逾期"),
-    ("screening.four_clear_rate", "四清率%"),
-    ("measures.centralised", "集中隔离"),
-    ("measures.home_quarantine", "居家隔离"),
-    ("measures.home_monitoring", "居家监测"),
-    ("arrivals.new", "来返"),
-    ("checks.total", "卡口查验"),
-    ("tests.sampled", "采样"),
-    ("tests.positive", "阳性"),
+    ("screening.total", _("排查总数")),
+    ("screening.open", _("核查中")),
+    ("screening.overdue", _("逾期")),
+    ("screening.four_clear_rate", _("四清率%")),
+    ("measures.centralised", _("集中隔离")),
+    ("measures.home_quarantine", _("居家隔离")),
+    ("measures.home_monitoring", _("居家监测")),
+    ("arrivals.new", _("来返")),
+    ("checks.total", _("卡口查验")),
+    ("tests.sampled", _("采样")),
+    ("tests.positive", _("阳性")),
 )
 ALERT_KEYS = (
     "screening.overdue",
@@ -47,6 +54,38 @@ ALERT_KEYS = (
     "arrivals.overdue_tests",
     "measures.overdue_tests",
 )
+
+
+def _chart_labels() -> dict:
+    """The charts' words in the reader's language, for dashboard.js (a json_script beside the
+    data: the big screen refreshes the figures from the API, the words stay)."""
+    from fangkong.reports.schedule import UnitStatus
+
+    return {
+        "status": {value: str(label) for value, label in UnitStatus.choices},
+        "trend": {
+            "screening.received": _("新接收排查"),
+            "screening.checked": _("完成核查"),
+            "measures.admitted": _("新增管控"),
+            "measures.released": _("解除管控"),
+            "tests.sampled": _("核酸采样"),
+            "tests.positive": _("阳性"),
+            "arrivals.new": _("来返报备"),
+            "checks.total": _("卡口查验"),
+        },
+        "children": {
+            "screening.total": _("排查总数"),
+            "screening.open": _("核查中"),
+            "screening.overdue": _("逾期"),
+            "screening.four_clear_rate": _("四清率"),
+        },
+        "records": RECORDS,
+        # Translators: an ECharts tooltip; keep {b} (the category), {c} (people), {d} (per cent).
+        "people_tooltip": _("{b}：{c} 人（{d}%）"),
+        # Translators: an ECharts tooltip; keep {b} (the status) and {c} (the number of units).
+        "units_tooltip": _("{b}：{c} 个单位"),
+        "no_period": _("暂无报告周期"),
+    }
 
 
 def _child_rows(children: list[dict]) -> list[dict]:
@@ -87,6 +126,7 @@ def _page(request, *, screen: bool):
         "children": _child_rows(data["children"]),
         "child_columns": [label for _, label in CHILD_COLUMNS],
         "breadcrumb": _breadcrumb(actor, region), "categories": CATEGORY_LABELS,
+        "chart_labels": _chart_labels(),
         "api_url": api + query, "drill": region.level < 4,
         "screen_url": reverse("dashboards:screen") + query,
     })  # fmt: skip

@@ -1,15 +1,19 @@
 /* The command dashboard's charts (ECharts). Data comes from the page's JSON (json_script) and,
-   on the big screen, from the dashboard API every `data-refresh` seconds. No inline scripts. */
+   on the big screen, from the dashboard API every `data-refresh` seconds. No inline scripts.
+   The charts' words come translated from the server in a second json_script, dashboard-labels. */
 (function () {
   "use strict";
 
   var root = document.getElementById("dashboard");
   var source = document.getElementById("dashboard-data");
-  if (!root || !source || !window.echarts) {
+  var words = document.getElementById("dashboard-labels");
+  if (!root || !source || !words || !window.echarts) {
     return;
   }
   var dark = document.body.classList.contains("bigscreen");
   var data = JSON.parse(source.textContent);
+  var labels = JSON.parse(words.textContent);
+  var lang = document.documentElement.lang || "zh-CN";
   var trendDays = dark ? 30 : 7;
   var charts = {};
   window.fangkongCharts = charts;
@@ -17,22 +21,22 @@
   // One colour per report status, as on the board: red missing, orange late, blue returned,
   // green on time, grey zero; pending is pale until the cut-off.
   var STATUS = [
-    ["on_time", "按时报送", "#2e7d32"],
-    ["zero", "零报告", "#8a94a3"],
-    ["late", "迟报", "#ed6c02"],
-    ["returned", "已退回", "#1565c0"],
-    ["missing", "缺报", "#c62828"],
-    ["pending", "待报", "#cfd8e3"],
+    ["on_time", "#2e7d32"],
+    ["zero", "#8a94a3"],
+    ["late", "#ed6c02"],
+    ["returned", "#1565c0"],
+    ["missing", "#c62828"],
+    ["pending", "#cfd8e3"],
   ];
   var SERIES = [
-    ["screening.received", "新接收排查"],
-    ["screening.checked", "完成核查"],
-    ["measures.admitted", "新增管控"],
-    ["measures.released", "解除管控"],
-    ["tests.sampled", "核酸采样"],
-    ["tests.positive", "阳性"],
-    ["arrivals.new", "来返报备"],
-    ["checks.total", "卡口查验"],
+    "screening.received",
+    "screening.checked",
+    "measures.admitted",
+    "measures.released",
+    "tests.sampled",
+    "tests.positive",
+    "arrivals.new",
+    "checks.total",
   ];
   var text = dark ? "#d7e6ff" : "#1f2933";
   var base = { backgroundColor: "transparent", textStyle: { color: text } };
@@ -51,7 +55,7 @@
   function drawCategories() {
     var c = chart("chart-categories");
     c.setOption(Object.assign({}, base, {
-      tooltip: { trigger: "item", formatter: "{b}：{c} 人（{d}%）" },
+      tooltip: { trigger: "item", formatter: labels.people_tooltip },
       legend: { bottom: 0, textStyle: { color: text } },
       series: [{
         type: "pie", radius: ["40%", "68%"], center: ["50%", "45%"],
@@ -65,16 +69,16 @@
     var c = chart("chart-completeness");
     var done = data.completeness || {};
     c.setOption(Object.assign({}, base, {
-      tooltip: { trigger: "item", formatter: "{b}：{c} 个单位" },
+      tooltip: { trigger: "item", formatter: labels.units_tooltip },
       legend: { bottom: 0, textStyle: { color: text } },
       series: [{
         type: "pie", radius: ["40%", "68%"], center: ["50%", "45%"],
         label: { formatter: "{b} {c}", color: text },
         data: STATUS.map(function (s) {
-          return { name: s[1], value: done[s[0]] || 0, itemStyle: { color: s[2] } };
+          return { name: labels.status[s[0]], value: done[s[0]] || 0, itemStyle: { color: s[1] } };
         }).filter(function (d) { return d.value > 0; }),
       }],
-      title: done.expected ? null : { text: "暂无报告周期", left: "center", top: "middle", textStyle: { color: text, fontSize: 14 } },
+      title: done.expected ? null : { text: labels.no_period, left: "center", top: "middle", textStyle: { color: text, fontSize: 14 } },
     }), true);
   }
 
@@ -88,14 +92,14 @@
       grid: { left: 50, right: 50, top: 36, bottom: 40 },
       xAxis: { type: "category", data: rows.map(function (r) { return r.name; }), axisLabel: { color: text } },
       yAxis: [
-        { type: "value", name: "条", axisLabel: { color: text } },
+        { type: "value", name: labels.records, axisLabel: { color: text } },
         { type: "value", name: "%", max: 100, axisLabel: { color: text } },
       ],
       series: [
-        { name: "排查总数", type: "bar", data: fig("screening.total"), itemStyle: { color: "#1565c0" } },
-        { name: "核查中", type: "bar", data: fig("screening.open"), itemStyle: { color: "#5b9bd5" } },
-        { name: "逾期", type: "bar", data: fig("screening.overdue"), itemStyle: { color: "#c62828" } },
-        { name: "四清率", type: "line", yAxisIndex: 1, data: fig("screening.four_clear_rate"), itemStyle: { color: "#2e7d32" } },
+        { name: labels.children["screening.total"], type: "bar", data: fig("screening.total"), itemStyle: { color: "#1565c0" } },
+        { name: labels.children["screening.open"], type: "bar", data: fig("screening.open"), itemStyle: { color: "#5b9bd5" } },
+        { name: labels.children["screening.overdue"], type: "bar", data: fig("screening.overdue"), itemStyle: { color: "#c62828" } },
+        { name: labels.children["screening.four_clear_rate"], type: "line", yAxisIndex: 1, data: fig("screening.four_clear_rate"), itemStyle: { color: "#2e7d32" } },
       ],
     }), true);
     c.off("click");
@@ -120,8 +124,8 @@
       grid: { left: 50, right: 20, top: 40, bottom: 30 },
       xAxis: { type: "category", data: days.map(function (d) { return d.slice(5); }), axisLabel: { color: text } },
       yAxis: { type: "value", axisLabel: { color: text } },
-      series: SERIES.map(function (s) {
-        return { name: s[1], type: "line", smooth: true, data: (data.trend.series[s[0]] || []).slice(-trendDays) };
+      series: SERIES.map(function (key) {
+        return { name: labels.trend[key], type: "line", smooth: true, data: (data.trend.series[key] || []).slice(-trendDays) };
       }),
     }), true);
     document.querySelectorAll("[data-trend-days]").forEach(function (b) {
@@ -132,7 +136,7 @@
   function updateFigures() {
     document.querySelectorAll("[data-key]").forEach(function (el) {
       var v = data.figures[el.dataset.key] || 0;
-      el.textContent = Number(v).toLocaleString("zh-CN", { maximumFractionDigits: 1 });
+      el.textContent = Number(v).toLocaleString(lang, { maximumFractionDigits: 1 });
     });
     var updated = document.querySelector("[data-field=updated_at]");
     if (updated && data.updated_at) {
@@ -168,7 +172,7 @@
     }, refresh * 1000);
     var clock = document.querySelector("[data-field=clock]");
     if (clock) {
-      var tick = function () { clock.textContent = new Date().toLocaleString("zh-CN", { hour12: false }); };
+      var tick = function () { clock.textContent = new Date().toLocaleString(lang, { hour12: false }); };
       tick();
       window.setInterval(tick, 1000);
     }

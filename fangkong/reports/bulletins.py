@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from fangkong.audit.services import audit_record
 from fangkong.core.actor import Actor
@@ -19,6 +21,13 @@ from .models import Bulletin, BulletinFormat, BulletinStatus, ReportingPeriod
 
 
 def bulletin_render(period: ReportingPeriod, day: dt.date, fmt: str) -> bytes:
+    # The bulletin is an official document in Chinese whoever asks for it, even from an
+    # English page (its status words and labels would follow the reader's language otherwise).
+    with translation.override(settings.LANGUAGE_CODE):
+        return _render(period, day, fmt)
+
+
+def _render(period: ReportingPeriod, day: dt.date, fmt: str) -> bytes:
     content = gather(period, day)
     if fmt == BulletinFormat.DOCX:
         from .bulletin.docx_writer import write_docx
@@ -43,7 +52,7 @@ def bulletin_request(
     if fmt not in BulletinFormat.values:
         raise ValidationFailed({"format": ["docx / xlsx"]})
     if not period.covers(day):
-        raise ValidationFailed({"date": ["该日期不在报告周期内"]})
+        raise ValidationFailed({"date": [_("该日期不在报告周期内")]})
     bulletin = Bulletin.objects.create(
         period=period,
         region_id=period.region_id,

@@ -12,8 +12,10 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from fangkong.core.text import list_text
 from fangkong.org.models import CommandUnit, MemberUnit
 
 from . import senders
@@ -39,8 +41,9 @@ def _contacts(unit: CommandUnit) -> list[str]:
 
 
 def notify_unit(unit: CommandUnit, *, kind: str, message: str, link: str = "") -> None:
-    _notify(region_code=unit.region_id, kind=kind, message=f"{unit.name}：{message}",
-            link=link or "/reports/", level="warning")  # fmt: skip
+    text = _("%(unit)s：%(message)s") % {"unit": unit.name, "message": message}
+    _notify(region_code=unit.region_id, kind=kind, message=text, link=link or "/reports/",
+            level="warning")  # fmt: skip
     senders.send(recipients=_contacts(unit), subject=_("日报告提醒"), body=message)
 
 
@@ -72,7 +75,7 @@ def remind(period: ReportingPeriod, day: dt.date, *, now: dt.datetime) -> int:
     for unit in _unsubmitted(period, day):
         message = _("请于今日 %(time)s 前报送 %(day)s 日报告；无新增情况请报“零报告”。") % {
             "time": period.cutoff.strftime("%H:%M"),
-            "day": day.strftime("%m月%d日"),
+            "day": date_format(day, "MONTH_DAY_FORMAT"),
         }
         if _log_once(period, unit, day, ReminderKind.REMINDER, now, message):
             notify_unit(unit, kind="reports.reminder", message=message)
@@ -85,9 +88,9 @@ def escalate(period: ReportingPeriod, day: dt.date, *, now: dt.datetime) -> int:
     if now <= cutoff_at(period, day) or not period.covers(day):
         return 0
     missing = _unsubmitted(period, day)
-    names = "、".join(u.name for u in missing) or _("无")
+    names = list_text(u.name for u in missing) or _("无")
     message = _("%(day)s 日报告截止（%(time)s）时缺报 %(count)d 个单位：%(names)s") % {
-        "day": day.strftime("%m月%d日"),
+        "day": date_format(day, "MONTH_DAY_FORMAT"),
         "time": period.cutoff.strftime("%H:%M"),
         "count": len(missing),
         "names": names,
@@ -124,7 +127,7 @@ def units_chase(*, actor, period: ReportingPeriod, day: dt.date) -> list[Command
     visible = set(period.units.visible_to(actor).values_list("pk", flat=True))
     chased = [u for u in _unsubmitted(period, day) if u.pk in visible]
     message = _("综合组催报：请尽快报送 %(day)s 日报告（截止 %(time)s）。") % {
-        "day": day.strftime("%m月%d日"),
+        "day": date_format(day, "MONTH_DAY_FORMAT"),
         "time": period.cutoff.strftime("%H:%M"),
     }
     for unit in chased:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .figures import Window
 from .models import DailyReport, ReportingPeriod, ReportStatus
@@ -47,7 +48,7 @@ SHORT_LABEL: dict[str, StrOrPromise] = {
     UnitStatus.ON_TIME: _("按时"),
     UnitStatus.LATE: _("迟报"),
     UnitStatus.ZERO: _("零报"),
-    UnitStatus.RETURNED: _("退回"),
+    UnitStatus.RETURNED: pgettext_lazy("report status, short", "退回"),
     UnitStatus.MISSING: _("缺报"),
     UnitStatus.PENDING: _("待报"),
 }

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from fangkong.audit.services import audit_record
@@ -31,7 +32,7 @@ from .models import (
 )
 from .schedule import cutoff_at, is_locked, window
 from .selectors import actor_unit
-from .templates_data import default_template
+from .templates_data import default_template, shown
 
 ZERO_TEXT = "今日无新增情况"
 
@@ -113,7 +114,7 @@ def _clean_figures(
     report: DailyReport, figures: dict[str, Any], corrections: dict[str, Any]
 ) -> tuple[dict[str, float], dict[str, str]]:
     errors: dict[str, list[str]] = {}
-    items = {i["key"]: i for i in report.period.template.figure_items()}
+    items = {i["key"]: shown(i) for i in report.period.template.figure_items()}
     clean: dict[str, float] = {}
     for key, item in items.items():
         raw = figures.get(key)
@@ -266,6 +267,6 @@ def report_return(*, actor: Actor, report: DailyReport, reason: str) -> DailyRep
         report.unit,
         kind="reports.returned",
         message=_("%(day)s 日报告已被综合组退回：%(reason)s")
-        % {"day": report.day.strftime("%m月%d日"), "reason": report.return_reason},
+        % {"day": date_format(report.day, "MONTH_DAY_FORMAT"), "reason": report.return_reason},
     )
     return report

@@ -29,6 +29,7 @@ from .schedule import (
     open_day,
     status_of,
 )
+from .templates_data import shown
 
 
 def _day(value: str | None, default: dt.date) -> dt.date:
@@ -113,13 +114,13 @@ def report_form(request, day: str):
             errors = exc.errors
             report.figures, report.corrections, report.texts = figures, corrections, texts
     items = [
-        {**item, "value": report.figures.get(item["key"], ""),
+        {**shown(item), "value": report.figures.get(item["key"], ""),
          "prefilled": report.prefilled.get(item["key"]),
          "reason": report.corrections.get(item["key"], ""),
          "errors": errors.get(item["key"], [])}
         for item in report.period.template.figure_items()
     ]  # fmt: skip
-    sections = [{**s, "value": report.texts.get(s["key"], "")}
+    sections = [{**shown(s), "value": report.texts.get(s["key"], "")}
                 for s in report.period.template.text_items()]  # fmt: skip
     status = _badge(status_of(report, period=period, day=report.day, now=timezone.now()))
     return render(request, "reports/form.html", {
@@ -154,14 +155,14 @@ def report_detail(request, pk: int):
     actor = request.actor
     report = selectors.report_get(actor=actor, pk=pk)
     versions = list(report.versions.select_related("created_by").order_by("-number"))
-    labels = {i["key"]: i for i in report.period.template.figure_items()}
+    labels = {i["key"]: shown(i) for i in report.period.template.figure_items()}
     figures = [{"label": labels[k]["label"], "unit": labels[k]["unit"], "value": v,
                 "prefilled": report.prefilled.get(k), "reason": report.corrections.get(k, "")}
                for k, v in report.figures.items() if k in labels]  # fmt: skip
     status = status_of(report, period=report.period, day=report.day, now=timezone.now())
     return render(request, "reports/detail.html", {
         "report": report, "versions": versions, "figures": figures, "badge": _badge(status),
-        "texts": [(s["title"], report.texts.get(s["key"], ""))
+        "texts": [(shown(s)["title"], report.texts.get(s["key"], ""))
                   for s in report.period.template.text_items()],
         "can_return": actor.can(Perm.REPORTS_REVIEW) and report.status == "submitted",
     })  # fmt: skip

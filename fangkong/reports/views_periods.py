@@ -21,7 +21,7 @@ from .services import period_create
 
 class PeriodForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("名称"), max_length=100,
-                           initial="“两节”疫情防控特护期")  # fmt: skip
+                           initial=gettext_lazy("“两节”疫情防控特护期"))  # fmt: skip
     starts_on = forms.DateField(label=gettext_lazy("开始日期"),
                                 widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
     ends_on = forms.DateField(label=gettext_lazy("结束日期"),

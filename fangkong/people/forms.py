@@ -11,7 +11,7 @@ from fangkong.core.errors import ValidationFailed
 from fangkong.core.identity import DocumentType
 from fangkong.regions.models import Level, Region
 
-from .ethnic_groups import ETHNIC_GROUPS
+from .ethnic_groups import ethnic_group_choices
 from .models import Sex
 from .services import DEFAULT_REVEAL_FIELDS, REVEALABLE_FIELDS
 
@@ -67,9 +67,7 @@ class PersonForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("居民身份证可不填，按证件号码自动识别"),
     )
-    ethnic_group = forms.ChoiceField(
-        label=_("民族"), required=False, choices=[("", "—")] + [(e, e) for e in ETHNIC_GROUPS]
-    )
+    ethnic_group = forms.ChoiceField(label=_("民族"), required=False, choices=ethnic_group_choices)
     phone = forms.CharField(
         label=_("手机号"),
         required=False,

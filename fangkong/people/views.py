@@ -16,6 +16,7 @@ from fangkong.core.decorators import actor_required
 from fangkong.core.errors import ValidationFailed
 from fangkong.core.roles import Perm
 
+from .ethnic_groups import ethnic_group_label
 from .forms import IDENTIFYING_FIELDS, REVEAL_LABELS, PersonForm, RevealForm, SearchForm
 from .identity import mask_query, read_query
 from .models import Person
@@ -126,6 +127,7 @@ def detail(request, pk: int):
         revealed = _reveal(actor, person, reveal_form)
     context = {
         "person": person,
+        "ethnic_group": ethnic_group_label(person.ethnic_group),
         "chain": [
             (region, actor.sees_region_code(region.code))
             for region in region_chain(region=person.region)

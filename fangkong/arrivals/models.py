@@ -78,6 +78,12 @@ class Arrival(ScopedModel):
     def __str__(self) -> str:
         return f"{self.person_id} → {self.region_id} {self.arrived_at:%Y-%m-%d}"
 
+    def get_verdict_display(self) -> str:
+        """The verdict in the reader's language (stored as its code, e.g. "pass")."""
+        from fangkong.checkpoints.verdict import Verdict
+
+        return str(Verdict(self.verdict).label) if self.verdict in Verdict.values else self.verdict
+
 
 class ObligationStatus(models.TextChoices):
     OPEN = "open", _("待完成")

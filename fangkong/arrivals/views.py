@@ -13,7 +13,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -25,6 +27,7 @@ from fangkong.core.decorators import actor_required
 from fangkong.core.errors import ValidationFailed
 from fangkong.core.identity import DocumentType
 from fangkong.core.roles import Perm
+from fangkong.core.text import list_text
 from fangkong.regions.models import Level, Region
 
 from .models import TravelMode
@@ -41,7 +44,24 @@ from .selectors import (
 from .selfreport import RateLimited, receipt_arrival, receipt_token, self_report_submit
 from .services import monitoring_record, obligation_complete
 
-SYMPTOMS = ("发热", "咳嗽", "乏力", "咽痛", "腹泻", "嗅觉味觉减退")
+# Stored in Chinese, joined with 、 (as the checkpoints and sheets write them); shown translated.
+SYMPTOMS = (
+    gettext_noop("发热"),
+    gettext_noop("咳嗽"),
+    gettext_noop("乏力"),
+    gettext_noop("咽痛"),
+    gettext_noop("腹泻"),
+    gettext_noop("嗅觉味觉减退"),
+)
+
+
+def _symptom_choices() -> list[tuple[str, str]]:
+    return [(s, _(s)) for s in SYMPTOMS]
+
+
+def _symptom_text(stored: str) -> str:
+    return list_text(_(s) for s in stored.split("、") if s)
+
 
 HONEYPOT = "website"
 
@@ -187,7 +207,7 @@ def monitoring(request):
     """The grid worker's day: everyone under monitoring in the village, today's entry first."""
     return render(request, "arrivals/monitoring.html", {
         "rows": monitoring_due(actor=request.actor), "today": timezone.localdate(),
-        "symptoms": SYMPTOMS,
+        "symptoms": _symptom_choices(),
     })  # fmt: skip
 
 
@@ -229,11 +249,14 @@ def monitoring_day(request, obligation_id: int):
                 errors = exc.errors
         if not errors:
             messages.success(request, _("已记录 %(name)s %(day)s 体温 %(t)s ℃") % {
-                "name": obligation.person.masked_name, "day": f"{day:%-m月%-d日}",
+                "name": obligation.person.masked_name, "day": date_format(day, "MONTH_DAY_FORMAT"),
                 "t": temperature,
             })  # fmt: skip
             return redirect("arrivals:monitoring")
+    days = monitoring_calendar(obligation, today=today)
+    for d in days:
+        d["symptoms"] = _symptom_text(d["entry"].symptoms) if d["entry"] else ""
     return render(request, "arrivals/monitoring_day.html", {
-        "obligation": obligation, "days": monitoring_calendar(obligation, today=today),
-        "values": values, "errors": errors, "symptoms": SYMPTOMS, "today": today,
+        "obligation": obligation, "days": days, "values": values, "errors": errors,
+        "symptoms": _symptom_choices(), "today": today,
     }, status=422 if errors else 200)  # fmt: skip

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.core.categories import HealthCode
 from fangkong.core.decorators import actor_required
@@ -28,9 +29,11 @@ from .selectors import (
 from .services import checkpoint_check
 
 TALLY_LABELS = {
-    "checked": "核验人数", "green": "绿码", "yellow": "黄码", "red": "红码",
-    "sampled": "现场采样", "transferred": "转运", "pushed": "推送村（社区）",
-    "turned_back": "劝返", "arrival_tests": "落地检", "passed": "放行",
+    "checked": gettext_lazy("核验人数"), "green": gettext_lazy("绿码"),
+    "yellow": gettext_lazy("黄码"), "red": gettext_lazy("红码"),
+    "sampled": gettext_lazy("现场采样"), "transferred": gettext_lazy("转运"),
+    "pushed": gettext_lazy("推送村（社区）"), "turned_back": gettext_lazy("劝返"),
+    "arrival_tests": gettext_lazy("落地检"), "passed": gettext_lazy("放行"),
 }  # fmt: skip
 
 

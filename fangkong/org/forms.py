@@ -11,6 +11,10 @@ from .services import split_departments
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
+def _unit_label(unit) -> str:
+    return _("%(name)s（%(detail)s）") % {"name": unit.name, "detail": unit.region.name}
+
+
 class DateTimeLocalInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
@@ -73,7 +77,7 @@ class UnitCreateForm(UnitEditForm):
     def __init__(self, *args, parents, regions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].choices = [("", _("（无，新设最上级指挥部）"))] + [
-            (u.pk, f"{u.name}（{u.region.name}）") for u in parents
+            (u.pk, _unit_label(u)) for u in parents
         ]
         top = min((r.level for r in regions), default=0)
         # Indent by level so that the tree reads in a plain select.
@@ -105,7 +109,7 @@ class DutyForm(forms.Form):
 
     def __init__(self, *args, units, candidates, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [(u.pk, f"{u.name}（{u.region.name}）") for u in units]
+        self.fields["unit"].choices = [(u.pk, _unit_label(u)) for u in units]
         people = [("", "—")] + [(c.user.pk, c.label) for c in candidates]
         self.fields["leader"].choices = people
         self.fields["officer"].choices = people
@@ -120,5 +124,5 @@ class DutyFilterForm(forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [("", _("全部单位"))] + [
-            (u.pk, f"{u.name}（{u.region.name}）") for u in units
+            (u.pk, _unit_label(u)) for u in units
         ]

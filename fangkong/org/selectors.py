@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fangkong.accounts.models import RoleAssignment, User
 from fangkong.core.actor import Actor
@@ -207,7 +208,8 @@ def duty_candidates(*, actor: Actor, unit: CommandUnit) -> list[DutyCandidate]:
     for a in assignments:
         if a.user_id in seen or not a.user.is_active:
             continue
-        label = f"{a.user}（{a.region.name} · {a.get_role_display()}）"
+        detail = f"{a.region.name} · {a.get_role_display()}"
+        label = _("%(name)s（%(detail)s）") % {"name": a.user, "detail": detail}
         seen[a.user_id] = DutyCandidate(user=a.user, label=label)
     return list(seen.values())
 

@@ -59,10 +59,11 @@ def parse_policy_form(data) -> dict:
             kind = (data.get(f"{prefix}-type") or "").strip()
             if not kind:
                 continue
-            name = f"{label} 第{n + 1}阶段"
-            days = _int(data.get(f"{prefix}-days"), name + _("天数"), errors)
+            name = _("%(label)s 第%(n)s阶段") % {"label": label, "n": n + 1}
+            days = _int(data.get(f"{prefix}-days"), _("%(stage)s天数") % {"stage": name}, errors)
             text = (data.get(f"{prefix}-tests") or "").replace("，", ",").replace("、", ",")
-            tests = [_int(t, name + _("检测日"), errors) for t in text.split(",") if t.strip()]
+            test_day = _("%(stage)s检测日") % {"stage": name}
+            tests = [_int(t, test_day, errors) for t in text.split(",") if t.strip()]
             if days is not None and None not in tests:
                 stages.setdefault(key, []).append({"type": kind, "days": days, "test_days": tests})
     changes: dict = {

@@ -74,7 +74,7 @@ class Policy(models.Model):
         constraints = [models.UniqueConstraint(fields=["code"], name="policy_code_unique")]
 
     def __str__(self) -> str:
-        return f"{self.name}（v{self.version}）"
+        return _("%(name)s（%(detail)s）") % {"name": self.name, "detail": f"v{self.version}"}
 
 
 class PolicyVersion(models.Model):

@@ -39,7 +39,7 @@ def validate_stages(stages: dict[str, Any]) -> dict[str, Any]:
             continue
         clean[key] = []
         for n, stage in enumerate(sequence, start=1):
-            label = f"{StageKey(key).label} 第{n}阶段"
+            label = _("%(label)s 第%(n)s阶段") % {"label": StageKey(key).label, "n": n}
             kind, days = stage.get("type"), stage.get("days")
             tests = sorted(set(stage.get("test_days") or []))
             if kind not in MeasureType.values:

@@ -39,7 +39,7 @@ class RiskArea(models.Model):
         indexes = [models.Index(fields=["county_code"], name="riskarea_county")]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.get_level_display()}）"
+        return _("%(name)s（%(detail)s）") % {"name": self.name, "detail": self.get_level_display()}
 
     def in_force_at(self, at) -> bool:
         return self.effective_from <= at and (self.lifted_at is None or at < self.lifted_at)

@@ -12,7 +12,8 @@ import tempfile
 from collections.abc import Iterator
 
 import xlsxwriter
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from fangkong.audit.services import access_record
@@ -23,6 +24,7 @@ from .models import MergeKind, ScreeningBatch, ScreeningRecord
 from .rows import IDENTIFIER_FIELDS, SYNONYMS
 from .selectors import invalid_records, records_visible
 
+# Not translated: the sheet goes back to the sender (the province) beside its own Chinese columns.
 RESULT_COLUMNS = [
     "核查状态",
     "核查结果",
@@ -94,7 +96,14 @@ def feedback_rows(*, actor: Actor, batch: ScreeningBatch) -> Iterator[dict]:
 
 
 def feedback_sheet(*, actor: Actor, batch: ScreeningBatch, purpose: str) -> str:
-    """Write the sheet to a temporary file and return its path."""
+    """Write the sheet to a temporary file and return its path.
+
+    Written in Chinese whatever the page's language: the sender reads it, not the operator."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _feedback_sheet(actor=actor, batch=batch, purpose=purpose)
+
+
+def _feedback_sheet(*, actor: Actor, batch: ScreeningBatch, purpose: str) -> str:
     columns = _identifier_columns(batch)
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
     handle.close()

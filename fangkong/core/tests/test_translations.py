@@ -4,7 +4,9 @@ The catalogue is fangkong/locale/en/LC_MESSAGES/django.po (see docs/decisions/00
 strings reach it with `make makemessages`; these tests fail until they are translated.
 """
 
+import datetime as dt
 import importlib.util
+import json
 import re
 import shutil
 import subprocess
@@ -274,3 +276,95 @@ def test_the_language_switch_turns_english_on(client, world, settings):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+
+
+# --- the dashboard and the daily report in English -------------------------------------------
+# Their labels are translated; data (region and unit names, free text) may stay Chinese, so the
+# checks look at the labels only.
+
+
+def _visible(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def _json_script(html: str, element_id: str):
+    found = re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>', html)
+    assert found, element_id
+    return json.loads(found.group(1))
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return [value] if isinstance(value, str) else []
+
+
+def test_the_dashboard_in_english(english_client):
+    html = english_client.get("/dashboard/").content.decode()
+    _assert_english_shell(html)
+    figures = _visible(
+        _section(html, '<div class="grid dash-figures">', '<div class="dash-charts">')
+    )
+    assert not CJK.search(figures), figures
+    for text in ["In centralised quarantine", "Checkpoint checks today", "person-times", "people"]:
+        assert text in figures
+    headers = _visible(_section(html, "<thead>", "</thead>"))
+    assert not CJK.search(headers) and "Four-clear rate %" in headers, headers
+    titles = re.findall(r'<h2 class="card-title">(.*?)</h2>', html, re.S)
+    assert titles and not [t for t in titles if CJK.search(_visible(t))], titles
+    # The charts' words (dashboard.js) and the category labels come from the server.
+    words = _json_script(html, "dashboard-labels")
+    assert words["status"]["returned"] == "Returned" and words["trend"]["tests.sampled"]
+    assert not [s for s in _strings(words) if CJK.search(s)], words
+    data = _json_script(html, "dashboard-data")
+    assert [c["label"] for c in data["quarantine_by_category"]][:2] == [
+        "Close contact",
+        "Secondary contact",
+    ]
+    screen = english_client.get("/dashboard/screen/").content.decode()
+    assert '<html lang="en">' in screen and "Leave big screen" in screen
+
+
+def test_a_daily_report_in_english(english_client, world):
+    import time_machine
+    from django.utils import translation
+    from django.utils.translation import pgettext
+
+    from fangkong.core.actor import Actor
+    from fangkong.core.roles import Role
+    from fangkong.reports.models import DailyReport
+    from fangkong.reports.services import default_units, period_create
+
+    morning = dt.datetime(2022, 1, 20, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    with time_machine.travel(morning, tick=False):
+        period_create(
+            actor=Actor.build(user=None, region=world.city, role=Role.COMPREHENSIVE_STAFF),
+            name="2022年“两节”疫情防控特护期",
+            hq=world.hq,
+            starts_on=dt.date(2022, 1, 10),
+            ends_on=dt.date(2022, 3, 15),
+            units=default_units(world.hq),
+        )
+        english_client.force_login(world.user("workgroup"))
+        form = english_client.get("/reports/day/2022-01-20/").content.decode()
+        labels = re.findall(r'<label for="fig-[^"]+">(.*?)</label>', form)
+        assert "Sampled (person-times)" in labels, labels
+        assert not [label for label in labels if CJK.search(label)], labels
+        titles = [_visible(t) for t in re.findall(r'<h2 class="card-title">(.*?)</h2>', form)]
+        assert "Work carried out" in titles and not [t for t in titles if CJK.search(t)], titles
+        assert "Daily report for 20 Jan 2022" in form
+        english_client.post(
+            "/reports/day/2022-01-20/", {"text-work_done": "完成排查", "fig-tests.sampled": ""}
+        )
+        report = DailyReport.objects.get(day=dt.date(2022, 1, 20), first_submitted_at__isnull=False)
+        english_client.force_login(world.user("comprehensive"))
+        detail = english_client.get(f"/reports/{report.pk}/").content.decode()
+    rows = re.findall(r"<tr><td>(.*?)</td>", _section(detail, "<tbody>", "</tbody>"))
+    assert "Four-clear rate (%)" in rows and not [r for r in rows if CJK.search(r)], rows
+    assert "20 Jan 2022" in detail and ">Return</button>" in detail
+    # 退回 is both the button (return a report) and the board's short status (returned).
+    with translation.override("en"):
+        assert pgettext("return a report, button", "退回") == "Return"
+        assert pgettext("report status, short", "退回") == "Returned"

@@ -114,6 +114,9 @@ class ScreeningBatch(ScopedModel):
     matched_people = models.PositiveIntegerField(_("匹配已有人员"), default=0)
     duplicates_in_file = models.PositiveIntegerField(_("文件内重复"), default=0)
     assigned = models.JSONField(_("分派"), default=dict, blank=True)
+    # Set on the system batches that collect records opened outside an import (intake.py):
+    # source, category, county and local day, e.g. "checkpoint:risk_area:433101:2026-11-29".
+    intake_key = models.CharField(max_length=64, blank=True)
     region = models.ForeignKey(
         "regions.Region",
         verbose_name=_("接收区划"),
@@ -137,6 +140,11 @@ class ScreeningBatch(ScopedModel):
         verbose_name = _("排查批次")
         verbose_name_plural = _("排查批次")
         ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["intake_key"], condition=~Q(intake_key=""), name="batch_intake_key_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} · {self.source} · {self.received_at:%m-%d %H:%M}"
@@ -221,6 +229,8 @@ class ScreeningRecord(ScopedModel):
         db_constraint=False,
     )
     merge_kind = models.CharField(_("合并"), max_length=8, choices=MergeKind.choices, blank=True)
+    # What opened a record outside an import ("arrival:12", "check:34"); empty for list rows.
+    source_ref = models.CharField(_("来源记录"), max_length=40, blank=True)
     deadline = models.DateTimeField(_("反馈截止"))
     escalated_at = models.DateTimeField(_("逾期上报时间"), null=True, blank=True)
     escalated_to = models.ForeignKey(
@@ -245,7 +255,13 @@ class ScreeningRecord(ScopedModel):
         verbose_name_plural = _("排查记录")
         ordering = ["deadline", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["batch", "row_number"], name="screening_row_unique")
+            models.UniqueConstraint(fields=["batch", "row_number"], name="screening_row_unique"),
+            # One record per arrival or check that opened one (list rows leave it empty).
+            models.UniqueConstraint(
+                fields=["source_ref"],
+                condition=~Q(source_ref=""),
+                name="screening_source_ref_unique",
+            ),
         ]
         indexes = [
             # Progress pages aggregate from this index alone (region prefix, then batch).

@@ -8,6 +8,7 @@ docs/decisions/0020-checkpoint-hot-path.md.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.categories import HealthCode
@@ -107,6 +108,19 @@ class CheckRecord(ScopedModel):
         db_constraint=False,
     )
     api_token_id = models.BigIntegerField(null=True, blank=True)
+    # The screening record a pushed check was turned into (fangkong.screening.sweeps), or the
+    # open record of the same person it joined; empty until then. Never written on the hot
+    # path; no constraint and no index of its own (check_screening_pending serves the sweep).
+    screening_record = models.ForeignKey(
+        "screening.ScreeningRecord",
+        verbose_name=_("排查记录"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
 
     class Meta:
         verbose_name = _("核验记录")
@@ -114,6 +128,13 @@ class CheckRecord(ScopedModel):
         ordering = ["-checked_at"]
         indexes = [
             models.Index(fields=["checkpoint", "checked_at"], name="check_checkpoint_time"),
+            # Pushed checks not yet turned into screening records: a few rows at any time, so
+            # the sweep never reads the million others.
+            models.Index(
+                fields=["checked_at"],
+                name="check_screening_pending",
+                condition=Q(pushed=True, screening_record__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

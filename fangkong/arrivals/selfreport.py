@@ -2,14 +2,16 @@
 
 The report runs the same verdict as a checkpoint (without a temperature), creates or finds the
 person, and opens an arrival with its obligations, or revises the person's open self-reported
-arrival when they report again. Abuse is held off by a per-address limit counted in the
-database (every worker sees the same count), a honeypot field and CSRF.
+arrival when they report again. An arrival the verdict pushes to its village also becomes a
+key-population screening record there (push_to_screening). Abuse is held off by a per-address
+limit counted in the database (every worker sees the same count), a honeypot field and CSRF.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core import signing
 from django.db import transaction
@@ -22,8 +24,12 @@ from fangkong.riskareas.selectors import level_on
 
 from .followup import transfer_arrange
 from .models import Arrival, ArrivalSource, ArrivalStatus, ReportAttempt, TravelMode
+from .places import place_name
 from .rules import arrival_rules_at
-from .services import arrival_open, arrival_revise
+from .services import arrival_open, arrival_revise, verification_hand_over
+
+if TYPE_CHECKING:
+    from fangkong.checkpoints.verdict import Decision
 
 RATE_LIMIT = 5  # reports per address
 RATE_WINDOW = dt.timedelta(hours=1)
@@ -122,7 +128,34 @@ def self_report_submit(*, data: dict, county_code: str, ip: str | None) -> Repor
             transfer_arrange(arrival_id=arrival.pk, person_id=person_id,
                              region_id=given.destination, source="arrival",
                              ref=f"arrival:{arrival.pk}")  # fmt: skip
+        if decision.push_to_village:
+            push_to_screening(arrival=arrival, decision=decision, now=now)
     return Report(arrival, decision, revised=existing is not None)
+
+
+def push_to_screening(*, arrival: Arrival, decision: Decision, now: dt.datetime) -> int | None:
+    """An arrival the verdict pushes to its village (origin or itinerary in a county with a
+    medium or high-risk area, a yellow or red code, the itinerary asterisk: the checkpoint's
+    reasons) is verified in key-population screening: one record in the destination village,
+    kept up to date when the report is revised, and the arrival's village verification handed
+    over to it. Answers the record's id (None on a platform without screening)."""
+    try:
+        from fangkong.screening.intake import IntakeFacts, category_for, record_from_arrival
+        from fangkong.screening.models import Source
+    except ImportError:  # without screening the village verification stays the grid worker's
+        return None
+    reasons = decision.reason_codes
+    facts = IntakeFacts(
+        arrived_at=arrival.arrived_at, source_place=place_name(arrival.origin_code),
+        address=arrival.address, health_code=arrival.health_code, reasons=reasons,
+    )  # fmt: skip
+    record = record_from_arrival(
+        actor=None, person_id=arrival.person_id, region_id=arrival.region_id,
+        source=Source.SELF_REPORT, category=category_for(reasons),
+        reference=f"arrival:{arrival.pk}", facts=facts, now=now,
+    )  # fmt: skip
+    verification_hand_over(arrival_id=arrival.pk, record_id=record.pk, now=now)
+    return record.pk
 
 
 class _SelfReporter:

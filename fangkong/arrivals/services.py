@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.audit.services import audit_record
 from fangkong.core.actor import Actor
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
 
 TESTS = ("arrival_test", "sample_on_site")
 TRANSFERS = ("hospital_transfer", "centralised_quarantine")
+VILLAGE_VERIFICATION = "village_verification"
+# The note of a village verification whose work a screening record has taken over.
+HANDED_OVER_NOTE = gettext_lazy("已转入重点人群排查")
 
 
 def arrival_values(
@@ -224,6 +228,23 @@ def _alert_fever(
            "t": temperature if temperature is not None else "—", "symptoms": symptoms[:60]},
         link=f"/arrivals/{obligation.arrival_id}/",
     )  # fmt: skip
+
+
+def verification_hand_over(*, arrival_id: int, record_id: int, now: dt.datetime) -> int:
+    """The arrival's open village verification becomes the work of screening record
+    `record_id`: closed (not done: the grid worker verifies on the record), with the record as
+    its reference. The checkpoint sweep does the same set-based
+    (fangkong.screening.sweeps). Answers the number of obligations handed over."""
+    with translation.override(settings.LANGUAGE_CODE):
+        note = str(HANDED_OVER_NOTE)
+    handed = ArrivalObligation.objects.filter(
+        arrival_id=arrival_id, kind=VILLAGE_VERIFICATION, status=ObligationStatus.OPEN
+    ).update(
+        status=ObligationStatus.CLOSED, done_at=now, done_ref=f"screening:{record_id}", note=note
+    )
+    if handed:
+        _close_if_settled(arrival_id)
+    return handed
 
 
 def _close_if_settled(arrival_id: int) -> None:

@@ -11,6 +11,7 @@ from fangkong.arrivals.models import Arrival, ArrivalObligation, ReportAttempt
 from fangkong.arrivals.selfreport import RATE_LIMIT
 from fangkong.people.models import Person
 from fangkong.people.tests.factories import resident_id
+from fangkong.screening.models import ScreeningRecord
 
 NOW = dt.datetime(2022, 1, 10, 14, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 pytestmark = pytest.mark.django_db
@@ -140,7 +141,12 @@ def test_a_medium_risk_origin_pushes_to_the_village(client, world):
 
     arrival = Arrival.objects.get()
     assert arrival.verdict == "sample_on_site"
-    assert "village_verification" in arrival.obligations.values_list("kind", flat=True)
+    # The village's verification is done in key-population screening, on one record.
+    record = ScreeningRecord.objects.get()
+    assert record.region_id == world.home_village.code
+    assert record.source_ref == f"arrival:{arrival.pk}"
+    verification = arrival.obligations.get(kind="village_verification")
+    assert verification.status == "closed" and verification.done_ref == f"screening:{record.pk}"
 
 
 def test_unknown_county_is_404(client, world):

@@ -5,6 +5,7 @@ import pytest
 import xlsxwriter
 
 from fangkong.accounts.models import RoleAssignment
+from fangkong.checkpoints.tests.conftest import checkpoint  # noqa: F401
 from fangkong.core.actor import Actor
 from fangkong.screening.importer import ImportOptions, screening_import
 

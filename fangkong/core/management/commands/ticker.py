@@ -1,9 +1,10 @@
 """`fangkong ticker`: run the platform's periodic duties every few minutes.
 
-Deadlines pass without anyone asking: screening records become overdue and escalate, measures
-complete at their planned end, arrivals' monitoring closes at day 14, daily reports are chased
-before the cut-off and missing ones reported after it. Each duty is an idempotent command; this
-runs them in turn, forever (`--once` for cron or a systemd timer instead).
+Deadlines pass without anyone asking: checks pushed to a village become screening records,
+screening records become overdue and escalate, measures complete at their planned end,
+arrivals' monitoring closes at day 14, daily reports are chased before the cut-off and missing
+ones reported after it. Each duty is an idempotent command; this runs them in turn, forever
+(`--once` for cron or a systemd timer instead).
 """
 
 import time
@@ -14,7 +15,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-PERIODIC_COMMANDS = ["screening-escalate", "measures-tick", "arrivals-sweep", "reports-tick"]
+# Checks pushed to a village become screening records before overdue records escalate.
+PERIODIC_COMMANDS = [
+    "screening-intake",
+    "screening-escalate",
+    "measures-tick",
+    "arrivals-sweep",
+    "reports-tick",
+]
 
 
 class Command(BaseCommand):

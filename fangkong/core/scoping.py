@@ -53,3 +53,11 @@ class ScopedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def region_index(name: str, field: str = "region") -> models.Index:
+    """One index on a region reference that serves both `region = x` and the scoping prefix
+    `region LIKE 'x%'`: on PostgreSQL a varchar_pattern_ops index does both, where Django's
+    default for a foreign key to a text key is two indexes (plain and pattern). Declare the
+    field with db_index=False and list this index instead. Other databases get a plain index."""
+    return models.Index(fields=[field], name=name, opclasses=["varchar_pattern_ops"])

@@ -10,6 +10,8 @@
 # when the command ends, fails or is interrupted. Only the postmaster started here is stopped.
 #
 # FANGKONG_PG_BIN overrides where the server binaries are (default: Debian's PostgreSQL 15).
+# FANGKONG_PG_SETTINGS adds server settings, separated by ';' (the benchmarks use it to run
+# with the memory settings of a production server, e.g. "shared_buffers = 2GB").
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -86,6 +88,9 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 CONF
+if [ -n "${FANGKONG_PG_SETTINGS:-}" ]; then
+	tr ';' '\n' <<<"$FANGKONG_PG_SETTINGS" >>"$data_dir/postgresql.conf"
+fi
 
 port_in_use() { (: >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 

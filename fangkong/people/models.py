@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.fields import EncryptedTextField
 from fangkong.core.identity import DocumentType, mask_document, mask_mobile, mask_name
-from fangkong.core.scoping import ScopedModel
+from fangkong.core.scoping import ScopedModel, region_index
 
 
 class Sex(models.TextChoices):
@@ -35,11 +35,18 @@ class Person(ScopedModel):
     phone_index = models.CharField(max_length=32, blank=True)
     household_address = models.CharField(_("户籍地址"), max_length=200, blank=True)
     current_address = models.CharField(_("现住址"), max_length=200, blank=True)
+    # A screening import writes up to a million people in one statement: no database
+    # constraints on the references (each row would fire a check of the referenced row; the
+    # ORM keeps PROTECT and SET_NULL), one index on the region for equality and the scoping
+    # prefix (person_region), none on the registrar (nothing looks people up by it). See
+    # docs/decisions/0030-screening-import.md.
     region = models.ForeignKey(
         "regions.Region",
         verbose_name=_("现住地区划"),
         on_delete=models.PROTECT,
         related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -48,6 +55,8 @@ class Person(ScopedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -64,7 +73,10 @@ class Person(ScopedModel):
                 name="person_document_unique",
             )
         ]
-        indexes = [models.Index(fields=["phone_index"], name="person_phone_index")]
+        indexes = [
+            models.Index(fields=["phone_index"], name="person_phone_index"),
+            region_index("person_region"),
+        ]
 
     def __str__(self) -> str:
         return self.masked_name

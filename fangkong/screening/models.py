@@ -151,15 +151,17 @@ class ScreeningBatch(ScopedModel):
 
 
 class ScreeningRecord(ScopedModel):
-    """One row of a list. Only the batch reference is a database constraint: person, region,
+    """One row of a list. No reference is a database constraint: the batch, person, region,
     merged_into and the user references are written by the import's merge (from rows it has
-    just joined) and by services, and every constraint costs the bulk insert one deferred
-    trigger per row (see docs/decisions/0030)."""
+    just joined, under the batch it has just created) and by services, and every constraint
+    costs the bulk insert one deferred trigger per row (see docs/decisions/0030). The ORM
+    keeps the deletion rules (a batch's records go with it)."""
 
     # Indexed by the (batch, row_number) unique constraint; no separate index.
     batch = models.ForeignKey(
-        ScreeningBatch, on_delete=models.CASCADE, related_name="records", db_index=False
-    )
+        ScreeningBatch, on_delete=models.CASCADE, related_name="records", db_index=False,
+        db_constraint=False,
+    )  # fmt: skip
     row_number = models.PositiveIntegerField(_("原表行号"))
     # The sender's cells with identifier columns blanked; those live encrypted below.
     values = models.JSONField(_("原始内容"), default=list)

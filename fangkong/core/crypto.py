@@ -44,6 +44,22 @@ def encrypt(plaintext: str) -> str:
     return _PREFIX + base64.b64encode(nonce + sealed).decode()
 
 
+def encrypt_many(plaintexts: list[str]) -> list[str]:
+    """encrypt() of each value (empty stays empty), for bulk imports: the nonces come from
+    one call to the system's random source and the cipher is looked up once."""
+    aead = _aead()
+    nonces = os.urandom(12 * len(plaintexts))
+    encode = base64.b64encode
+    out = []
+    for i, plaintext in enumerate(plaintexts):
+        if plaintext == "":
+            out.append("")
+            continue
+        nonce = nonces[12 * i : 12 * i + 12]
+        out.append(_PREFIX + encode(nonce + aead.encrypt(nonce, plaintext.encode(), None)).decode())
+    return out
+
+
 def decrypt(token: str) -> str:
     if token == "":
         return ""
@@ -59,6 +75,17 @@ def blind_index(kind: str, normalized_value: str) -> str:
         return ""
     message = f"{kind}:{normalized_value}".encode()
     return hmac.new(_index_key(), message, hashlib.sha256).hexdigest()[:32]
+
+
+def blind_index_many(kind: str, normalized_values: list[str]) -> list[str]:
+    """blind_index() of each value (empty stays empty), with the one-shot HMAC."""
+    key = _index_key()
+    prefix = f"{kind}:"
+    digest = hmac.digest
+    return [
+        digest(key, (prefix + value).encode(), "sha256").hex()[:32] if value else ""
+        for value in normalized_values
+    ]
 
 
 def clear_key_cache() -> None:

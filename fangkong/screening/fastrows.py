@@ -221,12 +221,10 @@ def _plain_frame(reader: RowReader, matcher, rows: list) -> tuple[pl.DataFrame, 
         blank.alias("secret"),
         pl.col("name"),
         pl.when(pl.col("resident")).then(pl.lit(resident_type)).otherwise(blank).alias("doc_type"),
-        pl.Series("doc_number", [crypto.encrypt(d) if d else "" for d in documents]),
-        pl.Series(
-            "doc_index", [crypto.blind_index(resident_type, d) if d else "" for d in documents]
-        ),
-        pl.Series("phone", [crypto.encrypt(p) if p else "" for p in mobiles]),
-        pl.Series("phone_index", [crypto.blind_index("mobile", p) if p else "" for p in mobiles]),
+        pl.Series("doc_number", crypto.encrypt_many(documents)),
+        pl.Series("doc_index", crypto.blind_index_many(resident_type, documents)),
+        pl.Series("phone", crypto.encrypt_many(mobiles)),
+        pl.Series("phone_index", crypto.blind_index_many("mobile", mobiles)),
         pl.when(pl.col("resident"))
         .then(
             pl.when(pl.col("number").str.slice(16, 1).cast(pl.Int64) % 2 == 1)

@@ -167,7 +167,14 @@ def checkpoint_check(*, actor: Actor, code: str, given: CheckInput) -> CheckOutc
     return _check_new_person(actor, given, decision, index, record, facts)
 
 
-def _check_new_person(actor, given, decision, index, record, facts) -> CheckOutcome:
+def _check_new_person(
+    actor: Actor,
+    given: CheckInput,
+    decision: Decision,
+    index: str,
+    record: dict[str, Any],
+    facts: CheckFacts,
+) -> CheckOutcome:
     """A document the registry did not know: register the person and record the check in one
     transaction (looking again: another check may have registered them meanwhile)."""
     with transaction.atomic():
@@ -183,7 +190,14 @@ def _check_new_person(actor, given, decision, index, record, facts) -> CheckOutc
     return CheckOutcome(record_id, decision, person_id, arrival_id)
 
 
-def _follow_up(actor, given, decision, record_id: int, arrival_id: int, person_id: int) -> None:
+def _follow_up(
+    actor: Actor,
+    given: CheckInput,
+    decision: Decision,
+    record_id: int,
+    arrival_id: int,
+    person_id: int,
+) -> None:
     if decision.alert_hq:
         alert_hq(arrival_id=arrival_id, region_id=given.destination, decision=decision)
     if any(o.kind == ObligationKind.CENTRALISED_QUARANTINE for o in decision.obligations):

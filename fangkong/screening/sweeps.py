@@ -285,7 +285,10 @@ def _insert_records(pending: PendingChecks, batches: list[ScreeningBatch], now: 
         },
         f"FROM {pending.name} p JOIN {table(CheckRecord)} c ON c.id = p.check_id "
         f"JOIN {table(Person)} pe ON pe.id = p.person_id "
-        f"JOIN {table(ScreeningBatch)} b ON b.id = p.batch_id {_place_joins()}",
+        # In check order, so that the record ids follow it too: when one run takes in the
+        # same person twice, the earlier check's record is the one the other joins.
+        f"JOIN {table(ScreeningBatch)} b ON b.id = p.batch_id {_place_joins()} "
+        "ORDER BY p.check_id",
         [],
     )
 

@@ -82,3 +82,41 @@ def test_the_same_person_on_a_second_open_list_is_merged_and_follows_the_first(
     )
     assert all(r.status == Status.CLOSED and r.four_clear for r in second.batch.records.all())
     assert PersonSource.objects.filter(batch=second.batch).count() == 2
+
+
+def test_a_list_merged_part_by_part_reads_as_one(run_import, world, monkeypatch):
+    """Parts of two rows: repeats in later parts join the first row of an earlier part, a
+    known person is matched once, invalid rows stay records, nothing is counted twice."""
+    from fangkong.screening import parallel
+
+    monkeypatch.setattr(parallel, "PART_ROWS", 2)
+    known = Person.objects.filter(document_type="resident_id").first()
+    people_before = Person.objects.count()
+    rows = [
+        HEADER,
+        row(1, "张三", ID_A, address=ADDRESS),  # sheet row 2
+        row(2, "李四", ID_B, address=ADDRESS),
+        row(3, "无证件", "123", address=ADDRESS),  # invalid: malformed document
+        row(4, "张三", ID_A, address=ADDRESS),  # repeat of sheet row 2, a part later
+        row(5, known.name, known.document_number, address=ADDRESS),  # sheet row 6
+        row(6, "李四", ID_B, address=ADDRESS),  # repeat of sheet row 3
+        row(7, known.name, known.document_number, address=ADDRESS),  # repeat of row 6
+        row(8, "王五", ID_C, address=ADDRESS),
+    ]
+
+    result = run_import(csv_bytes(rows))
+
+    summary = result_json(result)
+    assert summary["rows"] == 8 and summary["valid"] == 7 and summary["invalid"] == 1
+    assert summary["created"] == 3 and summary["matched"] == 1
+    assert summary["duplicates_in_file"] == 3
+    assert summary["assigned"]["village"] == 4
+    assert Person.objects.count() == people_before + 3
+    records = {r.row_number: r for r in ScreeningRecord.objects.filter(batch=result.batch)}
+    assert len(records) == 8
+    assert records[5].merged_into_id == records[2].pk
+    assert records[7].merged_into_id == records[3].pk
+    assert records[8].merged_into_id == records[6].pk
+    assert records[6].person_id == known.pk and records[8].person_id == known.pk
+    assert records[4].invalid and records[4].person_id is None
+    assert PersonSource.objects.filter(person=known, batch=result.batch).count() == 2

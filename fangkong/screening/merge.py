@@ -7,8 +7,6 @@ whatever the size of the list, the same SQL on PostgreSQL and SQLite.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from django.db import connection
 from django.utils import timezone
@@ -120,14 +118,8 @@ class PartMerge:
 
     def merge_part(self) -> None:
         """Merge what the staging table holds now, then empty it."""
-        self.clock.start()
-        with _index_lookups():
-            self._merge_part()
-        self.stage.empty()
-        self.clock.lap("records")
-
-    def _merge_part(self) -> None:
         s, people, firsts = self.stage.name, self.people, self.firsts
+        self.clock.start()
         _execute(f"DELETE FROM {firsts}")
         _execute(
             f"INSERT INTO {firsts} (doc_type, doc_index, first_row) "
@@ -155,13 +147,15 @@ class PartMerge:
             f"{join_person} WHERE NOT EXISTS (SELECT 1 FROM {people} m "
             "WHERE m.doc_index = f.doc_index AND m.doc_type = f.doc_type)"
         )
+        _analyze(people)
         self.clock.lap("people")
         _insert_records(self.stage, people, self.batch, self.now)
+        self.stage.empty()
+        self.clock.lap("records")
 
     def finish(self) -> dict:
         people, batch = self.people, self.batch
         self.clock.start()
-        _analyze(people)
         _link_repeats(batch, people)
         known = f"(SELECT person_id FROM {people} WHERE known)"
         _record_sources(batch, known, self.now)
@@ -171,24 +165,6 @@ class PartMerge:
         self.clock.lap("counts")
         return {"matched": matched, "created": self.created, **counts,
                 "timings": self.clock.laps}  # fmt: skip
-
-
-@contextmanager
-def _index_lookups() -> Iterator[None]:
-    """A part's statements join a few thousand rows to the registry and to the people seen
-    so far: index lookups. The planner's statistics of the registry date from before the
-    import (and of the seen people from earlier parts), so left to itself it may hash the
-    whole registry for every part; on PostgreSQL hash and merge joins are off meanwhile."""
-    if not is_postgres():
-        yield
-        return
-    _execute("SET LOCAL enable_hashjoin = off")
-    _execute("SET LOCAL enable_mergejoin = off")
-    try:
-        yield
-    finally:
-        _execute("RESET enable_hashjoin")
-        _execute("RESET enable_mergejoin")
 
 
 def _true() -> str:

@@ -15,8 +15,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
-import queue
-import threading
+from collections import deque
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
@@ -88,62 +87,16 @@ def staged_parts(
     try:
         # A worker that cannot start is replaced by the pool again and again: fail instead.
         pool.apply_async(os.getpid).get(timeout=START_TIMEOUT)
-        stop = threading.Event()
-        try:
-            yield from _in_order(_fed(pool, parts, stop))
-        finally:
-            stop.set()
+        pending: deque = deque()
+        for part in parts:
+            pending.append(pool.apply_async(validate_part, (part,)))
+            if len(pending) >= IN_FLIGHT:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
     finally:
         pool.terminate()
         pool.join()
-
-
-_DONE = object()
-
-
-class _Failed:
-    def __init__(self, error: BaseException):
-        self.error = error
-
-
-def _fed(pool, parts: Iterator[list], stop: threading.Event) -> queue.Queue:
-    """Read the file and hand its parts to the pool from a thread of their own, at most
-    IN_FLIGHT ahead of the consumer: reading goes on while the consumer waits for the
-    database (which releases the interpreter lock). The thread ends when the file does, on
-    an error (handed to the consumer) or when the consumer stops early."""
-    results: queue.Queue = queue.Queue(maxsize=IN_FLIGHT)
-
-    def put(item) -> bool:
-        while not stop.is_set():
-            try:
-                results.put(item, timeout=0.2)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def feed() -> None:
-        try:
-            for part in parts:
-                if not put(pool.apply_async(validate_part, (part,))):
-                    return
-        except BaseException as error:  # noqa: BLE001 - handed to the consumer and re-raised
-            put(_Failed(error))
-            return
-        put(_DONE)
-
-    threading.Thread(target=feed, name="import-reader", daemon=True).start()
-    return results
-
-
-def _in_order(results: queue.Queue) -> Iterator:
-    while True:
-        item = results.get()
-        if item is _DONE:
-            return
-        if isinstance(item, _Failed):
-            raise item.error
-        yield item.get()
 
 
 def _parts(rows: Iterable) -> Iterator[list[tuple[int, list]]]:

@@ -8,8 +8,6 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from fangkong.core.actor import Actor
@@ -58,38 +56,9 @@ def job_create(
 
 
 def job_progress(job: ImportJob, rows_read: int) -> None:
-    """Progress is written with a plain UPDATE so it never waits for the import's data.
-
-    An import that merges while it reads does so inside its one transaction, where the
-    update would stay invisible until the end: on PostgreSQL it is then written through a
-    connection of its own, in autocommit. (SQLite admits one writer at a time, so there the
-    progress shows when the import commits.)"""
-    if connection.in_atomic_block and connection.vendor == "postgresql":
-        with _progress_side_channel(job).cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {ImportJob._meta.db_table} SET rows_read = %s, status = %s WHERE id = %s",
-                [rows_read, JobStatus.RUNNING.value, job.pk],
-            )
-    else:
-        ImportJob.objects.filter(pk=job.pk).update(rows_read=rows_read, status=JobStatus.RUNNING)
+    """Progress is written with a plain UPDATE so it never waits for the import's data."""
+    ImportJob.objects.filter(pk=job.pk).update(rows_read=rows_read, status=JobStatus.RUNNING)
     job.rows_read = rows_read
-
-
-_side_channels: dict[int, BaseDatabaseWrapper] = {}
-
-
-def _progress_side_channel(job: ImportJob) -> BaseDatabaseWrapper:
-    side = _side_channels.get(job.pk)
-    if side is None:
-        side = connections.create_connection(DEFAULT_DB_ALIAS)
-        _side_channels[job.pk] = side
-    return side
-
-
-def _close_side_channel(job: ImportJob) -> None:
-    side = _side_channels.pop(job.pk, None)
-    if side is not None:
-        side.close()
 
 
 def job_start(job: ImportJob) -> None:
@@ -101,7 +70,6 @@ def job_start(job: ImportJob) -> None:
 def job_finish(
     job: ImportJob, *, status: str, message: str = "", result=None, object_id=""
 ) -> None:
-    _close_side_channel(job)
     job.status = status
     job.message = message
     job.result = result or {}

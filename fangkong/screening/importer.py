@@ -4,14 +4,11 @@
    already imported is refused unless a repeat is asked for.
 2. The header row is found among the first rows (title rows above it are skipped), with the
    synonyms in rows.SYNONYMS and the mappings users remembered for this source.
-3. Rows are read, validated, assigned to a region and staged in parts (constant memory):
-   identifiers are normalised, encrypted and indexed on the way, by worker processes for big
-   files.
-4. In one transaction, each part is merged as soon as it is staged, while the workers go on
-   with the next parts: repeats of earlier rows are found by blind index, known people are
-   matched, new ones created, the records written (merge.PartMerge). Then repeats are linked
-   to their primary record and the list is added to the history of the people it names
-   again. Nothing is stored if anything fails.
+3. Rows are read, validated, assigned to a region and staged in chunks (constant memory):
+   identifiers are normalised, encrypted and indexed on the way.
+4. One transaction then de-duplicates in the file by blind index, matches known people,
+   creates the new ones, writes the records, links repeats to their primary record and adds
+   the list to the history of people it names again. Nothing is stored if anything fails.
 """
 
 from __future__ import annotations
@@ -36,7 +33,7 @@ from fangkong.imports.jobs import file_sha256, remembered_mappings
 from fangkong.imports.readers import FileRefused, open_table
 
 from .matching import AddressMatcher, level_name
-from .merge import PartMerge
+from .merge import merge_stage
 from .models import ScreeningBatch
 from .parallel import staged_parts, worker_count
 from .rows import IGNORED_HEADERS, SYNONYMS, RowReader
@@ -126,20 +123,20 @@ def _import(actor, path, filename, options, progress) -> ImportResult:
         )
     reader = RowReader(header)
     matcher = AddressMatcher()
-    workers = worker_count(path.stat().st_size)
     stage = Stage()
+    started = time.perf_counter()
     try:
+        workers = worker_count(path.stat().st_size)
+        stats = _stage_rows(stage, reader, matcher, chain(consumed, rows), progress, workers)
+        staged_at = time.perf_counter()
+        if stats["rows"] == 0:
+            raise FileRefused(_("文件“%(name)s”只有表头，没有数据行") % {"name": filename})
+        stage.analyze()
         with transaction.atomic():
             batch = _create_batch(actor, options, filename, sha, header)
-            merge = PartMerge(stage=stage, batch=batch, actor=actor)
-            stats = _stage_and_merge(
-                stage, merge, reader, matcher, chain(consumed, rows), progress, workers
-            )
-            if stats["rows"] == 0:
-                raise FileRefused(_("文件“%(name)s”只有表头，没有数据行") % {"name": filename})
-            summary = merge.finish()
+            summary = merge_stage(stage=stage, batch=batch, actor=actor)
             summary.update(rows=stats["rows"], errors=stats["errors"])
-            summary["timings"]["read_validate_stage"] = round(stats["staging_seconds"], 2)
+            summary["timings"]["read_validate_stage"] = round(staged_at - started, 2)
             summary["timings"]["workers"] = workers
             _finish_batch(batch, summary)
             audit_record(
@@ -159,28 +156,21 @@ def _usable(header) -> bool:
     return "name" in fields and bool(fields & {"document_number", "phone"})
 
 
-def _stage_and_merge(stage, merge, reader, matcher, rows, progress, workers: int = 1) -> dict:
-    """Stage each part as the workers hand it over and merge it at once: the server's
-    inserts for one part overlap the workers' validation of the next ones."""
+def _stage_rows(stage, reader, matcher, rows, progress, workers: int = 1) -> dict:
     data = (r for r in rows if r.number > reader.header.row.number and not is_blank(r.cells))
     count = 0
     errors: list[dict] = []
     as_csv = is_postgres()
-    staging = 0.0
-    waited_from = time.perf_counter()
     for staged, part_errors, rows_in_part in staged_parts(reader, matcher, data, workers, as_csv):
         if as_csv:
             stage.write_csv(staged)
         else:
             stage.write(staged)
-        staging += time.perf_counter() - waited_from
-        merge.merge_part()
         errors.extend(part_errors)
         count += rows_in_part
         if progress is not None:
             progress(count)
-        waited_from = time.perf_counter()
-    return {"rows": count, "errors": errors, "staging_seconds": staging}
+    return {"rows": count, "errors": errors}
 
 
 def _create_batch(actor, options, filename, sha, header) -> ScreeningBatch:

@@ -67,121 +67,58 @@ def _scalar(sql: str, params=()):
 
 
 class _Clock:
-    """Seconds spent per phase, summed over the parts (a phase's time runs from the end of
-    the previous lap, so the waits for the next part are left out)."""
-
     def __init__(self):
         self.last = time.perf_counter()
-        self.seconds: dict[str, float] = {}
-
-    def start(self) -> None:
-        self.last = time.perf_counter()
+        self.laps: dict[str, float] = {}
 
     def lap(self, name: str) -> None:
         now = time.perf_counter()
-        self.seconds[name] = self.seconds.get(name, 0.0) + now - self.last
+        self.laps[name] = round(now - self.last, 2)
         self.last = now
 
-    @property
-    def laps(self) -> dict[str, float]:
-        return {name: round(seconds, 2) for name, seconds in self.seconds.items()}
+
+def merge_stage(*, stage: Stage, batch: ScreeningBatch, actor: Actor) -> dict:
+    clock = _Clock()
+    s = stage.name
+    person = table(Person)
+    now = timezone.now()
+    firsts = stage.temp(
+        "firsts",
+        f"SELECT doc_type, doc_index, MIN(row_number) AS first_row FROM {s} "
+        "WHERE NOT invalid AND doc_index <> '' GROUP BY doc_type, doc_index",
+        index=["doc_index", "doc_type"],
+    )
+    join_person = (
+        f"JOIN {person} p ON p.document_index = f.doc_index AND p.document_type = f.doc_type "
+        "AND p.document_index <> ''"
+    )
+    known = stage.temp(
+        "known",
+        f"SELECT f.doc_type, f.doc_index, f.first_row, p.id AS person_id FROM {firsts} f "
+        f"{join_person}",
+        index=["doc_index", "doc_type"],
+    )
+    matched = _scalar(f"SELECT COUNT(*) FROM {known}")
+    clock.lap("match")
+    created = _create_people(stage, firsts, known, actor, now)
+    clock.lap("people")
+    people = stage.temp(
+        "people",
+        f"SELECT f.doc_type, f.doc_index, f.first_row, p.id AS person_id FROM {firsts} f "
+        f"{join_person}",
+        index=["doc_index", "doc_type"],
+    )
+    _insert_records(stage, people, batch, now)
+    clock.lap("records")
+    _link_repeats(batch, people)
+    _record_sources(batch, known, now)
+    clock.lap("links")
+    counts = _counts(batch)
+    clock.lap("counts")
+    return {"matched": matched, "created": created, **counts, "timings": clock.laps}
 
 
-class PartMerge:
-    """The merge of a list part by part, inside the import's one transaction: the server
-    inserts the people and records of one part while the workers validate the next ones.
-
-    Across parts the merge keeps `people`: each document seen so far in the file, the sheet row
-    of its first occurrence and its person, and whether that person was known before the list
-    (matched) or created by it. A part's documents already in `people` are repeats of an
-    earlier row; the others are matched against the registry or created. After each part the
-    staging table is emptied for the next one. Links between records, sources and counts are
-    made once, by finish().
-    """
-
-    def __init__(self, *, stage: Stage, batch: ScreeningBatch, actor: Actor):
-        self.stage, self.batch, self.actor = stage, batch, actor
-        self.now = timezone.now()
-        self.clock = _Clock()  # started by each merge_part and by finish
-        self.created = 0
-        self.people = stage.temp(
-            "people",
-            "SELECT doc_type, doc_index, row_number AS first_row, 0 AS person_id, "
-            f"{_false()} AS known FROM {stage.name} WHERE 1 = 0",
-            index=["doc_index", "doc_type"],
-        )
-        self.firsts = stage.temp(
-            "firsts",
-            f"SELECT doc_type, doc_index, row_number AS first_row FROM {stage.name} WHERE 1 = 0",
-            index=["doc_index", "doc_type"],
-        )
-
-    def merge_part(self) -> None:
-        """Merge what the staging table holds now, then empty it."""
-        s, people, firsts = self.stage.name, self.people, self.firsts
-        self.clock.start()
-        _execute(f"DELETE FROM {firsts}")
-        _execute(
-            f"INSERT INTO {firsts} (doc_type, doc_index, first_row) "
-            f"SELECT s.doc_type, s.doc_index, MIN(s.row_number) FROM {s} s "
-            "WHERE NOT s.invalid AND s.doc_index <> '' AND NOT EXISTS (SELECT 1 FROM "
-            f"{people} m WHERE m.doc_index = s.doc_index AND m.doc_type = s.doc_type) "
-            "GROUP BY s.doc_type, s.doc_index"
-        )
-        _analyze(firsts)
-        person = table(Person)
-        join_person = (
-            f"JOIN {person} p ON p.document_index = f.doc_index "
-            "AND p.document_type = f.doc_type AND p.document_index <> ''"
-        )
-        _execute(
-            f"INSERT INTO {people} (doc_type, doc_index, first_row, person_id, known) "
-            f"SELECT f.doc_type, f.doc_index, f.first_row, p.id, {_true()} FROM {firsts} f "
-            f"{join_person}"
-        )
-        self.clock.lap("match")
-        self.created += _create_people(self.stage, firsts, people, self.actor, self.now)
-        _execute(
-            f"INSERT INTO {people} (doc_type, doc_index, first_row, person_id, known) "
-            f"SELECT f.doc_type, f.doc_index, f.first_row, p.id, {_false()} FROM {firsts} f "
-            f"{join_person} WHERE NOT EXISTS (SELECT 1 FROM {people} m "
-            "WHERE m.doc_index = f.doc_index AND m.doc_type = f.doc_type)"
-        )
-        _analyze(people)
-        self.clock.lap("people")
-        _insert_records(self.stage, people, self.batch, self.now)
-        self.stage.empty()
-        self.clock.lap("records")
-
-    def finish(self) -> dict:
-        people, batch = self.people, self.batch
-        self.clock.start()
-        _link_repeats(batch, people)
-        known = f"(SELECT person_id FROM {people} WHERE known)"
-        _record_sources(batch, known, self.now)
-        self.clock.lap("links")
-        matched = _scalar(f"SELECT COUNT(*) FROM {people} WHERE known")
-        counts = _counts(batch)
-        self.clock.lap("counts")
-        return {"matched": matched, "created": self.created, **counts,
-                "timings": self.clock.laps}  # fmt: skip
-
-
-def _true() -> str:
-    return "TRUE" if is_postgres() else "1"
-
-
-def _false() -> str:
-    return "FALSE" if is_postgres() else "0"
-
-
-def _analyze(name: str) -> None:
-    if is_postgres():
-        _execute(f"ANALYZE {name}")
-
-
-def _create_people(stage: Stage, firsts: str, people: str, actor: Actor, now) -> int:
-    """The people of this part's new documents (first rows not matched to the registry)."""
+def _create_people(stage: Stage, firsts: str, known: str, actor: Actor, now) -> int:
     s = stage.name
     when = db_datetime(now)
     return insert_select(
@@ -202,8 +139,8 @@ def _create_people(stage: Stage, firsts: str, people: str, actor: Actor, now) ->
             "updated_at": ("%s", [when]),
         },
         f"FROM {s} s JOIN {firsts} f ON f.doc_index = s.doc_index AND f.doc_type = s.doc_type "
-        f"AND f.first_row = s.row_number WHERE NOT EXISTS (SELECT 1 FROM {people} k "
-        "WHERE k.doc_index = s.doc_index AND k.doc_type = s.doc_type) "
+        f"AND f.first_row = s.row_number LEFT JOIN {known} k ON k.doc_index = s.doc_index "
+        f"AND k.doc_type = s.doc_type WHERE k.person_id IS NULL "
         "ON CONFLICT DO NOTHING",
         [],
     )
@@ -293,8 +230,6 @@ def mirror_into_merged(where: str, params: list) -> int:
 
 
 def _record_sources(batch: ScreeningBatch, known: str, now) -> None:
-    """History rows for the people this list names again: those known before it (`known`:
-    a subquery of their ids) and every merged record."""
     r = table(ScreeningRecord)
     insert_select(
         PersonSource,
@@ -308,7 +243,7 @@ def _record_sources(batch: ScreeningBatch, known: str, now) -> None:
             "at": ("%s", [db_datetime(now)]),
         },
         f"FROM {r} r WHERE r.batch_id = %s AND r.person_id IS NOT NULL AND "
-        f"(r.merge_kind <> '' OR r.person_id IN {known})",
+        f"(r.merge_kind <> '' OR r.person_id IN (SELECT person_id FROM {known}))",
         [batch.pk],
     )
 

@@ -117,14 +117,6 @@ class Stage:
                 cursor.execute(f"ANALYZE {name}")
         return name
 
-    def empty(self) -> None:
-        """Make room for the next part (TRUNCATE on PostgreSQL: no dead rows left behind)."""
-        with connection.cursor() as cursor:
-            if is_postgres():
-                cursor.execute(f"TRUNCATE {self.name}")
-            else:
-                cursor.execute(f"DELETE FROM {self.name}")
-
     def analyze(self) -> None:
         if is_postgres():
             with connection.cursor() as cursor:

@@ -41,3 +41,24 @@ def test_parallel_reading_gives_the_same_batch(run_import, monkeypatch, settings
     assert one["created"] == two["matched"] == 11_759 and two["created"] == 0
     assert _fields(single.batch) == _fields(double.batch)
     assert one["invalid"] == 240 and one["duplicates_in_file"] == 1
+
+
+def test_a_file_that_breaks_off_while_read_in_parallel_stores_nothing(
+    run_import, monkeypatch, settings
+):
+    """Bytes that cannot be decoded after several parts have gone to the workers: the file
+    is refused with the place named, and nothing of the parts before is stored."""
+    from fangkong.people.models import Person
+    from fangkong.screening.models import ScreeningBatch
+
+    monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(parallel, "PART_ROWS", 500)
+    settings.SCREENING_IMPORT_WORKERS = 2
+    people_before = Person.objects.count()
+    data = _list(3_000) + b"3001,\xff\xfe\xfd,,,,,,\n"
+
+    result = run_import(data)
+
+    assert result.refused.startswith("文件第") and "行附近有无法识别的字符" in result.refused
+    assert not ScreeningBatch.objects.exists()
+    assert Person.objects.count() == people_before

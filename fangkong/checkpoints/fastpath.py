@@ -1,11 +1,12 @@
 """The check's writes in as few round trips as the database allows.
 
 An ORM insert spends most of its time compiling SQL in Python, so the hot path writes with
-statement text built once from the models' metadata. On PostgreSQL every row is passed as one
-JSON parameter, and a check that opens an arrival writes the record, the arrival and its
-obligations in one statement (data-modifying CTEs: atomic by themselves, one round trip);
-elsewhere (SQLite in development and tests) the same rows are written with plain parameters
-and the ORM inside a transaction.
+statement text built once from the models' metadata. On PostgreSQL a check is one statement:
+the person's lookup by blind index is a CTE of the insert of the record, or of the record, the
+arrival and its obligations (data-modifying CTEs: atomic by themselves, one round trip); the
+record travels as typed parameters, the arrival and its obligations as JSON rows. Elsewhere
+(SQLite in development and tests) the person is looked up first and the rows are written with
+plain parameters and the ORM inside a transaction.
 """
 
 from __future__ import annotations
@@ -115,10 +116,9 @@ def _default(field):
     return None
 
 
-def insert_check(row: dict) -> int:
-    """One check record of a person whose id the row holds, one statement, autocommit."""
-    if connection.vendor == "postgresql":
-        return _fetchone(_pg_insert_check(), [_json_row(CheckRecord, row)])[0]
+def _insert_check(row: dict) -> int:
+    """One check record of a person whose id the row holds (databases other than
+    PostgreSQL)."""
     with connection.cursor() as cursor:
         cursor.execute(_sql_check(), _values(CheckRecord, row))
         return cursor.fetchone()[0]
@@ -137,7 +137,7 @@ def check_known(document_type: str, index: str, record: dict) -> tuple[int, int]
         person_id = person_id_by_index(document_type, index)
         if person_id is None:
             return None
-        return insert_check({**record, "person_id": person_id}), person_id
+        return _insert_check({**record, "person_id": person_id}), person_id
     # A write, so unlike the lookup alone it is not retried on a connection found dead (it
     # may have been carried out): Django closes that connection at the end of the request.
     params = [document_type, index, *_typed_values(CheckRecord, record, _PERSON_SKIP)]
@@ -153,7 +153,7 @@ def check_known_with_arrival(
         person_id = person_id_by_index(document_type, index)
         if person_id is None:
             return None
-        record_id, arrival_id = insert_check_with_arrival(
+        record_id, arrival_id = _orm_check_with_arrival(
             {**record, "person_id": person_id},
             {**arrival, "person_id": person_id},
             [{**o, "person_id": person_id} for o in obligations],
@@ -172,10 +172,10 @@ def check_known_with_arrival(
     return _fetchone(_pg_known_check_arrival(), params)
 
 
-# On PostgreSQL each row travels as one JSON parameter expanded by json_populate_record: the
-# statement text stays short and has one parameter per table, so psycopg caches its parsing
-# (it does not for statements over 4 KB or 50 parameters), and Python serialises a row with
-# one json.dumps instead of adapting every value.
+# The arrival and its obligations travel as one JSON parameter each, expanded by
+# json_populate_record(set): with the record's typed parameters the statement stays under the
+# 4 KB and 50 parameters up to which psycopg caches its parsing, and Python serialises a row
+# with one json.dumps instead of adapting every value.
 
 
 @cache
@@ -212,43 +212,6 @@ def _select_from_json(model, skip: tuple[str, ...] = ()) -> tuple[str, str]:
     q = connection.ops.quote_name
     columns = [column for column, _a, _d in _row_plan(model, skip)]
     return ", ".join(q(c) for c in columns), ", ".join(f"r.{q(c)}" for c in columns)
-
-
-@cache
-def _pg_insert_check() -> str:
-    table = connection.ops.quote_name(CheckRecord._meta.db_table)
-    names, picked = _select_from_json(CheckRecord)
-    return (
-        f"INSERT INTO {table} ({names}) SELECT {picked} "
-        f"FROM json_populate_record(NULL::{table}, %s::json) AS r RETURNING id"
-    )
-
-
-_ARRIVAL_SKIP = ("source_ref",)
-_OBLIGATION_SKIP = ("arrival_id",)
-
-
-@cache
-def _pg_check_arrival() -> str:
-    """record → arrival (source_ref names the record) → its obligations, in one statement
-    (data-modifying CTEs: atomic by themselves, one round trip)."""
-    q = connection.ops.quote_name
-    check, arrival, obligation = (
-        q(m._meta.db_table) for m in (CheckRecord, Arrival, ArrivalObligation)
-    )
-    check_names, check_picked = _select_from_json(CheckRecord)
-    arr_names, arr_picked = _select_from_json(Arrival, _ARRIVAL_SKIP)
-    obl_names, obl_picked = _select_from_json(ArrivalObligation, _OBLIGATION_SKIP)
-    return (
-        f"WITH rec AS (INSERT INTO {check} ({check_names}) SELECT {check_picked} "
-        f"FROM json_populate_record(NULL::{check}, %s::json) AS r RETURNING id), "
-        f"arr AS (INSERT INTO {arrival} ({arr_names}, source_ref) "
-        f"SELECT {arr_picked}, 'check:' || rec.id "
-        f"FROM json_populate_record(NULL::{arrival}, %s::json) AS r, rec RETURNING id), "
-        f"obl AS (INSERT INTO {obligation} ({obl_names}, arrival_id) SELECT {obl_picked}, arr.id "
-        f"FROM json_populate_recordset(NULL::{obligation}, %s::json) AS r, arr) "
-        f"SELECT rec.id, arr.id FROM rec, arr"
-    )
 
 
 _PERSON_SKIP = ("person_id",)
@@ -339,26 +302,9 @@ def _pg_known_check_arrival() -> str:
     )
 
 
-def insert_check_with_arrival(
-    record: dict, arrival: dict, obligations: list[dict]
-) -> tuple[int, int]:
-    """(record id, arrival id) for a check that opens an arrival with its obligations."""
-    if connection.vendor != "postgresql" or not obligations:
-        return _orm_check_with_arrival(record, arrival, obligations)
-    now = timezone.now()
-    arrival = {"created_at": now, "updated_at": now, **arrival}
-    rows = [_row_dict(ArrivalObligation, o, _OBLIGATION_SKIP) for o in obligations]
-    params = [
-        _json_row(CheckRecord, record),
-        _json_row(Arrival, arrival, _ARRIVAL_SKIP),
-        json.dumps(rows, ensure_ascii=False, default=_json_value),
-    ]
-    return _fetchone(_pg_check_arrival(), params)
-
-
 def _orm_check_with_arrival(record: dict, arrival: dict, obligations: list[dict]):
     with transaction.atomic():
-        record_id = insert_check(record)
+        record_id = _insert_check(record)
         created = Arrival.objects.create(**{**arrival, "source_ref": f"check:{record_id}"})
         ArrivalObligation.objects.bulk_create(
             [ArrivalObligation(arrival=created, **o) for o in obligations]

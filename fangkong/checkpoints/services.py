@@ -28,13 +28,7 @@ from fangkong.people.models import Person
 from fangkong.riskareas.selectors import level_on
 
 from .checks import CheckInput
-from .fastpath import (
-    check_known,
-    check_known_with_arrival,
-    insert_check,
-    insert_check_with_arrival,
-    person_id_by_index,
-)
+from .fastpath import check_known, check_known_with_arrival, person_id_by_index
 from .models import Checkpoint, CheckpointStatus
 from .verdict import CheckFacts, Decision, ObligationKind, Verdict, decide
 
@@ -176,16 +170,20 @@ def _check_new_person(
     facts: CheckFacts,
 ) -> CheckOutcome:
     """A document the registry did not know: register the person and record the check in one
-    transaction (looking again: another check may have registered them meanwhile)."""
+    transaction, with the same statements as for a known person (looking again first: another
+    check may have registered them meanwhile)."""
+    document_type = given.document_type
     with transaction.atomic():
-        person_id = person_id_by_index(given.document_type, index)
-        if person_id is None:
-            person_id = _create_person(given, index, actor)
-        record = {**record, "person_id": person_id}
+        if person_id_by_index(document_type, index) is None:
+            _create_person(given, index, actor)
         if decision.verdict in (Verdict.PASS, Verdict.TURN_BACK):
-            return CheckOutcome(insert_check(record), decision, person_id, None)
-        arrival, obligations = _arrival_values(given, facts, decision, person_id)
-        record_id, arrival_id = insert_check_with_arrival(record, arrival, obligations)
+            known = check_known(document_type, index, record)
+            assert known is not None  # registered just above, in this transaction
+            return CheckOutcome(known[0], decision, known[1], None)
+        arrival, obligations = _arrival_values(given, facts, decision, None)
+        found = check_known_with_arrival(document_type, index, record, arrival, obligations)
+        assert found is not None  # registered just above, in this transaction
+    record_id, arrival_id, person_id = found
     _follow_up(actor, given, decision, record_id, arrival_id, person_id)
     return CheckOutcome(record_id, decision, person_id, arrival_id)
 

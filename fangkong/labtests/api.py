@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from fangkong.core.actor import Actor
 from fangkong.core.errors import NotFound, ValidationFailed
@@ -69,4 +69,4 @@ def record_result(request: ActorRequest, payload: ResultIn):
         lab=payload.lab,
         purpose=payload.purpose,
     )
-    return 201, test
+    return Status(201, test)

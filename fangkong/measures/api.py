@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from fangkong.core.actor import Actor
 from fangkong.core.http import ActorRequest
@@ -134,7 +134,7 @@ def start_measure(request: ActorRequest, payload: MeasureIn):
         source_ref=payload.source_ref,
         site=site,
     )
-    return 201, measure
+    return Status(201, measure)
 
 
 class TransferIn(Schema):
@@ -231,7 +231,7 @@ def create_site(request: ActorRequest, payload: SiteIn):
     staff_ids = data.pop("staff_ids")
     data["region_id"] = data.pop("region") or actor.region.code
     site = site_create(actor=actor, staff_ids=staff_ids, **data)
-    return 201, _site_out(actor, site.pk)
+    return Status(201, _site_out(actor, site.pk))
 
 
 @router.patch("/sites/{site_id}", response=SiteOut, summary="Edit a site and its readiness")
@@ -263,4 +263,4 @@ def add_rooms(request: ActorRequest, site_id: int, payload: RoomsIn):
         actor=actor, site_id=site.pk, numbers=payload.numbers, floor=payload.floor,
         beds=payload.beds,
     )  # fmt: skip
-    return 201, _site_out(actor, site.pk)
+    return Status(201, _site_out(actor, site.pk))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from fangkong.core.actor import Actor
 from fangkong.core.http import ActorRequest
@@ -41,4 +41,4 @@ def mark_read(request: ActorRequest, notification_id: int):
     actor: Actor = request.actor
     actor.require(Perm.NOTIFICATIONS_VIEW)
     notification_mark_read(actor=actor, notification_id=notification_id)
-    return 204, None
+    return Status(204, None)

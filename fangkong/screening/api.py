@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from fangkong.core.categories import PersonCategory
 from fangkong.core.errors import ValidationFailed
@@ -61,7 +61,9 @@ def _accept(request, path: Path, filename: str, options: dict):
     import_list.enqueue(job.pk)
     job.refresh_from_db()
     batch = int(job.object_id) if job.object_id else None
-    return 202, {"job": job.pk, "batch": batch, "status": job.status, "message": job.message}
+    return Status(
+        202, {"job": job.pk, "batch": batch, "status": job.status, "message": job.message}
+    )
 
 
 @router.post(

@@ -13,6 +13,8 @@ from fangkong.people.models import Person
 from fangkong.people.tests.factories import resident_id
 from fangkong.screening.models import ScreeningRecord
 
+from .forms import self_report_values as form
+
 NOW = dt.datetime(2022, 1, 10, 14, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 pytestmark = pytest.mark.django_db
 
@@ -21,19 +23,6 @@ pytestmark = pytest.mark.django_db
 def frozen_clock():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def form(world, **changes):
-    values = {
-        "name": "向红梅", "document_type": "resident_id", "document_number": resident_id("420106"),
-        "phone": "13907435678", "origin_province": "42", "origin_city": "4201",
-        "origin_county": "420106", "travel_mode": "high_speed_rail", "travel_number": "G6117",
-        "arrival_at": "2022-01-10T09:30", "township": world.home_township.code,
-        "village": world.home_village.code, "address": "德夯村3组", "health_code": "green",
-        "nat_sampled_at": "2022-01-09T08:00", "nat_result": "negative", "vaccine_doses": "3",
-    }  # fmt: skip
-    values.update(changes)
-    return values
 
 
 def url(world):

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from fangkong.arrivals.models import ArrivalObligation, ObligationStatus
 from fangkong.arrivals.selfreport import self_report_submit
+from fangkong.arrivals.tests.forms import self_report_values as report
 from fangkong.checkpoints.checks import clean_check
 from fangkong.checkpoints.models import CheckRecord
 from fangkong.checkpoints.services import checkpoint_check
@@ -59,20 +60,6 @@ def medium_risk_wuchang(db):
         code="420106", county_code="420106", name="武昌区某小区", level="medium",
         effective_from=NOW - dt.timedelta(days=3),
     )  # fmt: skip
-
-
-def report(world, **changes):
-    """The self-report form's values: green code, a valid certificate, from 武昌区."""
-    values = {
-        "name": "向红梅", "document_type": "resident_id", "document_number": resident_id("420106"),
-        "phone": "13907435678", "origin_province": "42", "origin_city": "4201",
-        "origin_county": "420106", "travel_mode": "high_speed_rail", "travel_number": "G6117",
-        "arrival_at": "2022-01-10T09:30", "township": world.home_township.code,
-        "village": world.home_village.code, "address": "德夯村3组", "health_code": "green",
-        "nat_sampled_at": "2022-01-09T08:00", "nat_result": "negative", "vaccine_doses": "3",
-    }  # fmt: skip
-    values.update(changes)
-    return values
 
 
 def submit(world, **changes):

@@ -25,3 +25,26 @@ def world(db):
     from fangkong.demo.world import load_world
 
     return load_world()
+
+
+@pytest.fixture
+def actor_of(world):
+    """The actor a user of the world acts as after signing in (their first active role
+    assignment); keyword arguments override what Actor.build is given (e.g. ip)."""
+    from fangkong.accounts.models import RoleAssignment
+    from fangkong.core.actor import Actor
+
+    def build(key: str, **overrides) -> Actor:
+        user = world.user(key)
+        assignment = (
+            RoleAssignment.objects.filter(user=user, active=True)
+            .select_related("region")
+            .order_by("region_id", "role")
+            .first()
+        )
+        assert assignment is not None, key
+        values = {"region": assignment.region, "role": assignment.role,
+                  "assignment_id": assignment.pk, **overrides}  # fmt: skip
+        return Actor.build(user=user, **values)
+
+    return build

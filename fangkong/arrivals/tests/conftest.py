@@ -1,8 +1,5 @@
 import datetime as dt
 
-import pytest
-
-from fangkong.accounts.models import RoleAssignment
 from fangkong.arrivals.models import Arrival, ArrivalObligation
 from fangkong.checkpoints.tests.conftest import (  # noqa: F401
     checkpoint,
@@ -11,20 +8,6 @@ from fangkong.checkpoints.tests.conftest import (  # noqa: F401
     outsider_checkpoint,
     token_for,
 )
-from fangkong.core.actor import Actor
-
-
-@pytest.fixture
-def actor_of(world):
-    def build(key: str) -> Actor:
-        user = world.user(key)
-        assignment = RoleAssignment.objects.select_related("region").filter(user=user).first()
-        assert assignment is not None, key
-        return Actor.build(
-            user=user, region=assignment.region, role=assignment.role, assignment_id=assignment.pk
-        )
-
-    return build
 
 
 def open_arrival(person, region, *, arrived_at, verdict="pass_with_arrival_test",

@@ -1,26 +1,12 @@
 import pytest
 
-from fangkong.accounts.models import RoleAssignment
 from fangkong.audit.services import access_record, audit_record
-from fangkong.core.actor import Actor
 
 
 @pytest.fixture
-def actor_of(world):
-    """The actor a user acts as after signing in (its first role assignment)."""
-
-    def build(key: str) -> Actor:
-        user = world.user(key)
-        assignment = (
-            RoleAssignment.objects.filter(user=user, active=True)
-            .select_related("region")
-            .order_by("region_id", "role")
-            .first()
-        )
-        assert assignment is not None, key
-        return Actor.build(user=user, region=assignment.region, role=assignment.role, ip="10.0.0.8")
-
-    return build
+def actor_of(actor_of):
+    """The shared actor_of, signed in from a known address (the logs record it)."""
+    return lambda key: actor_of(key, ip="10.0.0.8", assignment_id=None)
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@ import zoneinfo
 
 import pytest
 
-from fangkong.accounts.models import RoleAssignment
-from fangkong.core.actor import Actor
 from fangkong.measures.models import Room, Site, SiteStatus
 from fangkong.people.models import Person
 from fangkong.policies.rules import policy_cache_clear
@@ -19,19 +17,6 @@ def _fresh_policy_cache():
     policy_cache_clear()
     yield
     policy_cache_clear()
-
-
-@pytest.fixture
-def actor_of(world):
-    def build(key: str) -> Actor:
-        user = world.user(key)
-        assignment = RoleAssignment.objects.select_related("region").filter(user=user).first()
-        assert assignment is not None, key
-        return Actor.build(
-            user=user, region=assignment.region, role=assignment.role, assignment_id=assignment.pk
-        )
-
-    return build
 
 
 @pytest.fixture

@@ -1,29 +1,8 @@
 import pytest
 
-from fangkong.accounts.models import RoleAssignment
 from fangkong.core.actor import Actor
 from fangkong.core.roles import Role
 from fangkong.org.models import CommandUnit, UnitKind
-
-
-@pytest.fixture
-def actor_of(world):
-    """The actor a user acts as after signing in (its first role assignment)."""
-
-    def build(key: str) -> Actor:
-        user = world.user(key)
-        assignment = (
-            RoleAssignment.objects.filter(user=user, active=True)
-            .select_related("region")
-            .order_by("region_id", "role")
-            .first()
-        )
-        assert assignment is not None, key
-        return Actor.build(
-            user=user, region=assignment.region, role=assignment.role, assignment_id=assignment.pk
-        )
-
-    return build
 
 
 @pytest.fixture

@@ -22,19 +22,6 @@ def at(day: dt.date, hour: int, minute: int = 0, second: int = 0, micro: int = 0
 
 
 @pytest.fixture
-def actor_of(world):
-    def build(key: str) -> Actor:
-        user = world.user(key)
-        assignment = RoleAssignment.objects.select_related("region").filter(user=user).first()
-        assert assignment is not None, key
-        return Actor.build(
-            user=user, region=assignment.region, role=assignment.role, assignment_id=assignment.pk
-        )
-
-    return build
-
-
-@pytest.fixture
 def period(world):
     hq_actor = Actor.build(user=None, region=world.city, role=Role.COMPREHENSIVE_STAFF)
     with time_machine.travel(MORNING, tick=False):

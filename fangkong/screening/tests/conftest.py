@@ -4,9 +4,7 @@ import io
 import pytest
 import xlsxwriter
 
-from fangkong.accounts.models import RoleAssignment
 from fangkong.checkpoints.tests.conftest import checkpoint  # noqa: F401
-from fangkong.core.actor import Actor
 from fangkong.screening.importer import ImportOptions, screening_import
 
 HEADER = ["序号", "姓名", "身份证号", "联系电话", "现居住地", "来源地", "抵达时间", "健康码"]
@@ -15,19 +13,6 @@ ID_A = "11010519491231002X"
 ID_B = "440524188001010014"
 ID_C = "433101199206033461"
 ID_D = "433130198507150012"
-
-
-@pytest.fixture
-def actor_of(world):
-    def build(key: str) -> Actor:
-        user = world.user(key)
-        assignment = RoleAssignment.objects.select_related("region").filter(user=user).first()
-        assert assignment is not None, key
-        return Actor.build(
-            user=user, region=assignment.region, role=assignment.role, assignment_id=assignment.pk
-        )
-
-    return build
 
 
 @pytest.fixture

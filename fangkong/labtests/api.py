@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 from fangkong.core.actor import Actor
 from fangkong.core.errors import NotFound, ValidationFailed
 from fangkong.core.http import ActorRequest
+from fangkong.core.schemas import MaskedPersonOut, RegionCodeOut
 
 from .models import Purpose
 from .selectors import nat_test_list
@@ -18,7 +19,7 @@ from .services import nat_result_record, person_for_result
 router = Router(tags=["labtests"])
 
 
-class ResultOut(Schema):
+class ResultOut(MaskedPersonOut, RegionCodeOut):
     id: int
     person_id: int
     person_name: str
@@ -27,14 +28,6 @@ class ResultOut(Schema):
     lab: str
     purpose: str
     region: str
-
-    @staticmethod
-    def resolve_person_name(obj) -> str:
-        return obj.person.masked_name
-
-    @staticmethod
-    def resolve_region(obj) -> str:
-        return obj.region_id
 
 
 class ResultIn(Schema):

@@ -9,6 +9,7 @@ from ninja import Router, Schema, Status
 from fangkong.core.actor import Actor
 from fangkong.core.http import ActorRequest
 from fangkong.core.roles import Perm
+from fangkong.core.schemas import MaskedPersonOut, RegionCodeOut
 from fangkong.people.models import Person
 
 from .access import measure_get, site_get
@@ -21,7 +22,7 @@ from .sites import rooms_add, site_create, site_readiness_update, site_update
 router = Router(tags=["measures"])
 
 
-class MeasureOut(Schema):
+class MeasureOut(MaskedPersonOut, RegionCodeOut):
     id: int
     person_id: int
     person_name: str
@@ -37,26 +38,14 @@ class MeasureOut(Schema):
     region: str
     policy_version: int
 
-    @staticmethod
-    def resolve_person_name(obj) -> str:
-        return obj.person.masked_name
 
-    @staticmethod
-    def resolve_region(obj) -> str:
-        return obj.region_id
-
-
-class SiteOut(Schema):
+class SiteOut(RegionCodeOut):
     id: int
     name: str
     region: str
     status: str
     beds: int
     used: int
-
-    @staticmethod
-    def resolve_region(obj) -> str:
-        return obj.region_id
 
     @staticmethod
     def resolve_beds(obj) -> int:

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
 from fangkong.core.actor import Actor
 from fangkong.core.http import ActorRequest
 from fangkong.core.roles import Perm
+from fangkong.core.schemas import RegionCodeOut
 
 from .services import notification_list, notification_mark_read
 
 router = Router(tags=["notifications"])
 
 
-class NotificationOut(Schema):
+class NotificationOut(RegionCodeOut):
     id: int
     kind: str
     level: str
@@ -23,10 +24,6 @@ class NotificationOut(Schema):
     link: str
     region: str
     created_at: dt.datetime
-
-    @staticmethod
-    def resolve_region(obj) -> str:
-        return obj.region_id
 
 
 @router.get("", response=list[NotificationOut], summary="Alerts addressed to the caller's region")

@@ -181,13 +181,8 @@ def check_known_with_arrival(
 @cache
 def _row_plan(model, skip: tuple[str, ...] = ()) -> tuple[tuple[str, str, object], ...]:
     """(column, attname, default) of the columns written, defaults resolved once."""
-    plan = []
-    for f in _columns(model):
-        if f.attname in skip:
-            continue
-        default = None if f.null else (f.get_default() if f.has_default() else None)
-        plan.append((f.column, f.attname, default))
-    return tuple(plan)
+    return tuple((column, attname, default) for column, attname, _how, default in
+                 _typed_plan(model, skip))  # fmt: skip
 
 
 def _json_value(value):

@@ -58,3 +58,11 @@ class Actor:
 
     def sees_region_code(self, code: str) -> bool:
         return code.startswith(self.scope_prefix)
+
+
+def system_actor() -> Actor:
+    """The platform itself, for what no person does (automatic transitions, the ticker's
+    sweeps, the public self-report form); audited like any other change."""
+    from fangkong.regions.models import Region
+
+    return Actor.build(user=None, region=Region(code="", name="system", path=""), role="system")

@@ -11,14 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.audit.services import audit_record
-from fangkong.core.actor import Actor
+from fangkong.core.actor import Actor, system_actor
 from fangkong.core.errors import ValidationFailed
 from fangkong.core.roles import Perm
 from fangkong.core.text import list_text
 from fangkong.notifications.models import Level
 from fangkong.notifications.services import notify
 from fangkong.policies.models import MeasureType
-from fangkong.regions.models import Region
 
 from .access import measure_get
 from .models import (
@@ -33,11 +32,6 @@ from .models import (
 from .placements import leave
 from .planning import test_due_date
 from .schedule import next_test_due_sync
-
-
-def system_actor() -> Actor:
-    """The platform itself, for automatic transitions (audited like any other change)."""
-    return Actor.build(user=None, region=Region(code="", name="system", path=""), role="system")
 
 
 def _reason_required(reason: str, label: str) -> str:

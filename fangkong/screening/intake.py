@@ -34,12 +34,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.audit.services import audit_record, diff
-from fangkong.core.actor import Actor
+from fangkong.core.actor import Actor, system_actor
 from fangkong.core.categories import HealthCode, PersonCategory
 from fangkong.people.models import Person
 from fangkong.regions.models import Region
 
 from .importer import deadline_hours_for
+from .matching import LEVEL_NAMES
 from .merge import MIRRORED
 from .models import (
     MergeKind,
@@ -77,7 +78,6 @@ PUSH_REASON_LABELS = {
 # Reasons that make the arrival one from a medium or high-risk area (the star marks a stay in
 # a city that has such an area); a red or yellow code alone says nothing of the place.
 RISK_AREA_REASONS = frozenset({"high_risk_area", "medium_risk_area", "itinerary_star"})
-LEVEL_KEYS = {12: "village", 9: "township", 6: "county"}
 
 
 @dataclass(frozen=True)
@@ -181,9 +181,9 @@ def recount_batches(batches: Sequence[ScreeningBatch]) -> None:
 def _apply_counts(batch: ScreeningBatch, rows: list[dict[str, Any]]) -> None:
     total = sum(r["n"] for r in rows)
     invalid = sum(r["invalid"] for r in rows)
-    assigned = dict.fromkeys([*LEVEL_KEYS.values(), "unassigned"], 0)
+    assigned = dict.fromkeys([*LEVEL_NAMES.values(), "unassigned"], 0)
     for r in rows:
-        assigned[LEVEL_KEYS.get(r["assigned_level"], "unassigned")] += r["n"] - r["invalid"]
+        assigned[LEVEL_NAMES.get(r["assigned_level"], "unassigned")] += r["n"] - r["invalid"]
     batch.rows, batch.invalid, batch.valid = total, invalid, total - invalid
     # Every record of an intake batch names a person already in the registry.
     batch.matched_people = total - invalid
@@ -243,14 +243,8 @@ def _check_kind(source: str, category: str) -> None:
         raise ValueError(f"unknown category: {category!r}")
 
 
-def platform_actor() -> Actor:
-    """The platform itself, named in the audit of what no person did (the public form, the
-    ticker); as fangkong.measures.release.system_actor. Entries take the record's region."""
-    return Actor.build(user=None, region=Region(code="", name="system", path=""), role="system")
-
-
 def _acting(actor: Actor | None) -> Actor:
-    return actor if actor is not None else platform_actor()
+    return actor if actor is not None else system_actor()
 
 
 @transaction.atomic

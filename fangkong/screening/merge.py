@@ -14,6 +14,7 @@ from django.utils import timezone
 from fangkong.core.actor import Actor
 from fangkong.people.models import Person
 
+from .matching import LEVEL_NAMES
 from .models import MergeKind, PersonSource, ScreeningBatch, ScreeningRecord, Status
 from .staging import (
     Stage,
@@ -263,12 +264,9 @@ def _counts(batch: ScreeningBatch) -> dict:
             [batch.pk, MergeKind.FILE],
         )
         by_level = dict(cursor.fetchall())
-    assigned = {
-        "village": by_level.get(12, 0),
-        "township": by_level.get(9, 0),
-        "county": by_level.get(6, 0),
-        "unassigned": sum(n for level, n in by_level.items() if level not in (12, 9, 6)),
-    }
+    assigned = dict.fromkeys([*LEVEL_NAMES.values(), "unassigned"], 0)
+    for level, n in by_level.items():
+        assigned[LEVEL_NAMES.get(level, "unassigned")] += n
     return {
         "valid": (total or 0) - (invalid or 0),
         "invalid": invalid or 0,

@@ -39,6 +39,7 @@ from fangkong.arrivals.services import HANDED_OVER_NOTE
 from fangkong.audit.services import audit_record
 from fangkong.checkpoints.models import CheckRecord
 from fangkong.checkpoints.verdict import ObligationKind
+from fangkong.core.actor import system_actor
 from fangkong.core.categories import HealthCode
 from fangkong.people.models import Person
 from fangkong.regions.models import Region
@@ -49,7 +50,6 @@ from .intake import (
     RISK_AREA_REASONS,
     intake_batch_values,
     intake_key,
-    platform_actor,
     recount_batches,
     stored_text,
 )
@@ -359,7 +359,7 @@ def _hand_over_verifications(pending: PendingChecks, now: dt.datetime) -> int:
 
 def _audit(batches: list[ScreeningBatch], per_batch: dict[int, int]) -> None:
     """One entry per batch and run (not per record), as escalation does."""
-    actor = platform_actor()
+    actor = system_actor()
     for batch in batches:
         if per_batch.get(batch.pk):
             audit_record(

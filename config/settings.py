@@ -130,6 +130,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
+else:
+    # Django turns psycopg's prepared statements off (connection poolers in transaction mode
+    # did not support them). Only statements run on server-side binding cursors can be
+    # prepared, which is what the checkpoint hot path does on purpose (fangkong.checkpoints.
+    # fastpath): parsed and planned once per connection instead of on every check. Empty to
+    # turn preparing off behind such a pooler.
+    _prepare = os.environ.get("FANGKONG_PG_PREPARE_THRESHOLD", "5")
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        int(_prepare) if _prepare else None
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -260,7 +260,7 @@ def on_result_recorded(*, test: NatTest, actor: Actor | None = None) -> None:
     if getattr(test, "result", "pending") not in ("negative", "positive"):
         return
     candidates = ArrivalObligation.objects.select_related("arrival").filter(
-        person_id=test.person_id, kind__in=TESTS, status=ObligationStatus.OPEN,
+        arrival__person_id=test.person_id, kind__in=TESTS, status=ObligationStatus.OPEN,
         arrival__arrived_at__lte=test.sampled_at + dt.timedelta(hours=2),
     )  # fmt: skip
     for obligation in candidates:

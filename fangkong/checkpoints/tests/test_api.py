@@ -1,4 +1,6 @@
+import itertools
 import json
+import re
 
 import pytest
 import time_machine
@@ -213,6 +215,13 @@ def test_a_registered_persons_check_is_one_statement_on_postgresql(
     assert arrivals.count() == (1 if verdict != "pass" else 0)
     for arrival in arrivals:
         assert {o.person_id for o in arrival.obligations.all()} == {arrival.person_id}
+    # Parsed and planned once per connection: the statement is prepared on the server (Django
+    # turns psycopg's preparing off unless the settings ask for it).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = {row[0] for row in cursor.fetchall()}
+    numbered = itertools.count(1)
+    assert re.sub("%s", lambda _m: f"${next(numbered)}", statements[0]) in prepared
 
 
 @time_machine.travel(TODAY, tick=False)

@@ -4,7 +4,8 @@
 
 Needs PostgreSQL: without a postgres DATABASE_URL it runs itself again under
 scripts/with-postgres.sh (a throwaway cluster on loopback, stopped by its PID when done).
-It loads 1,000,000 people and 1,000,000 past checkpoint records with COPY, starts gunicorn
+It loads 1,000,000 people and 1,000,000 past checkpoint records with COPY (and the 300,000
+arrivals with 600,000 obligations that a month of such checks opened), starts gunicorn
 (sync workers, production settings, persistent connections) on a free loopback port, then
 drives POST /api/v1/checkpoints/{code}/screenings and GET /healthz for the same number of
 seconds each with wrk (or, without wrk, a small threaded http.client generator), and prints
@@ -129,11 +130,12 @@ def _settle() -> None:
     operating system for almost every person looked up during the short measurement)."""
     from django.db import connection
 
+    from fangkong.arrivals.models import Arrival, ArrivalObligation
     from fangkong.checkpoints.models import CheckRecord
     from fangkong.people.models import Person
 
     with connection.cursor() as cursor:
-        for model in (Person, CheckRecord):
+        for model in (Person, CheckRecord, Arrival, ArrivalObligation):
             cursor.execute(f"VACUUM (FREEZE, ANALYZE) {model._meta.db_table}")
         cursor.execute("CHECKPOINT")
         cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'pg_prewarm'")

@@ -4,6 +4,7 @@ loaded with COPY, and a realistic mix of check requests about those people."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import random
 from contextlib import contextmanager
@@ -212,9 +213,16 @@ def _default(field):
     return default
 
 
+# Of the past checks, the share of arrivals from outside the province with a valid certificate
+# (pass_with_arrival_test): each opened an arrival with its arrival test and 14 days of
+# monitoring, so the arrival tables hold what a month of such checks leaves behind.
+PAST_ARRIVAL_SHARE = 0.3
+
+
 def load_checks(count: int, people: int) -> None:
-    """`count` past pass checks at the benchmark checkpoint over 30 days, about people
-    1 … `people`, in one COPY; indexes and foreign keys built after."""
+    """`count` past checks at the benchmark checkpoint over 30 days, about people 1 …
+    `people`, in one COPY (indexes and foreign keys built after): in-province passes, and
+    PAST_ARRIVAL_SHARE of arrivals with a certificate, whose arrivals and obligations follow."""
     from django.db import connection
     from django.utils import timezone
 
@@ -227,28 +235,125 @@ def load_checks(count: int, people: int) -> None:
     fields = [f for f in CheckRecord._meta.concrete_fields if not f.primary_key]
     now = timezone.now()
     rng = random.Random(2)
-    fixed = {
+    passed = {
         "checkpoint_id": checkpoint.pk, "region_id": "433101", "health_code": "green",
         "itinerary": "[]", "itinerary_star": "f", "nat_result": "", "temperature": "36.5",
         "origin_code": "433130", "destination_code": "433101", "verdict": "pass",
         "reasons": '["pass"]', "obligations": "[]", "rules_version": "", "pushed": "f",
     }  # fmt: skip
-    # Everything but the time and the person is the same on every row: format it once.
-    cells = [None if f.attname in ("checked_at", "arrival_at", "person_id") else
-             ("\\N" if (v := fixed.get(f.attname, _default(f))) is None else str(v))
-             for f in fields]  # fmt: skip
+    arrived = {
+        **passed, "origin_code": "420106", "nat_result": "negative",
+        "verdict": "pass_with_arrival_test", "reasons": '["arrival_test_due"]',
+        "obligations": '["arrival_test", "health_monitoring"]',
+    }  # fmt: skip
+    varying = ("checked_at", "arrival_at", "nat_sampled_at", "person_id")
+
+    # Everything but the times and the person is the same on every row: format it once.
+    def cells_of(fixed: dict) -> list:
+        return [None if f.attname in varying else
+                ("\\N" if (v := fixed.get(f.attname, _default(f))) is None else str(v))
+                for f in fields]  # fmt: skip
+
+    templates = (cells_of(passed), cells_of(arrived))
     slots = {f.attname: n for n, f in enumerate(fields)}
+    opened: list[tuple[int, int, dt.datetime]] = []
 
     def rows():
         span = 30 * 86400
-        for _ in range(count):
-            at = (now - dt.timedelta(seconds=rng.randrange(span))).isoformat()
-            cells[slots["checked_at"]] = cells[slots["arrival_at"]] = at
-            cells[slots["person_id"]] = str(rng.randint(1, people))
+        for check_id in range(1, count + 1):
+            when = now - dt.timedelta(seconds=rng.randrange(span))
+            person = rng.randint(1, people)
+            opens = rng.random() < PAST_ARRIVAL_SHARE
+            cells = templates[opens]
+            cells[slots["checked_at"]] = cells[slots["arrival_at"]] = when.isoformat()
+            cells[slots["person_id"]] = str(person)
+            if opens:
+                cells[slots["nat_sampled_at"]] = (when - dt.timedelta(hours=30)).isoformat()
+                opened.append((check_id, person, when))
+            else:
+                cells[slots["nat_sampled_at"]] = "\\N"
             yield "\t".join(cells) + "\n"
 
     with connection.cursor() as cursor, _indexes_after(cursor, table):
         _copy_lines(cursor, table, [f.column for f in fields], rows())
+    _load_arrivals(opened, now)
+
+
+def _rows_of(model, values: dict) -> tuple[list, list[str]]:
+    """(fields, the template's cells) of a model's COPY rows; `values` fills the fixed ones."""
+    fields = [f for f in model._meta.concrete_fields]
+    template = {f.attname: _default(f) for f in fields}
+    template.update(values)
+    return fields, [template[f.attname] for f in fields]
+
+
+def _line(cells: list) -> str:
+    return "\t".join("\\N" if c is None else str(c) for c in cells) + "\n"
+
+
+def _load_arrivals(opened: list[tuple[int, int, dt.datetime]], now: dt.datetime) -> None:
+    """The arrivals the past checks opened (ids 1 …), each with its arrival test (done a day
+    after arrival) and its monitoring (closed after 14 days), in two COPYs."""
+    from django.db import connection
+
+    from fangkong.arrivals.models import Arrival, ArrivalObligation
+
+    stamp = now.isoformat()
+    a_fields, a_cells = _rows_of(Arrival, {
+        "region_id": "433101", "source": "checkpoint", "origin_code": "420106",
+        "health_code": "green", "nat_result": "negative", "verdict": "pass_with_arrival_test",
+        "reasons": '["arrival_test_due"]', "reports": 1, "created_at": stamp,
+        "updated_at": stamp,
+    })  # fmt: skip
+    o_fields, o_cells = _rows_of(ArrivalObligation, {"region_id": "433101"})
+    a_slot = {f.attname: n for n, f in enumerate(a_fields)}
+    o_slot = {f.attname: n for n, f in enumerate(o_fields)}
+
+    def arrivals():
+        for arrival_id, (check_id, person, when) in enumerate(opened, start=1):
+            settled = when + dt.timedelta(days=14) <= now
+            values = {
+                "id": arrival_id, "person_id": person, "source_ref": f"check:{check_id}",
+                "arrived_at": when.isoformat(),
+                "nat_sampled_at": (when - dt.timedelta(hours=30)).isoformat(),
+                "status": "closed" if settled else "open",
+            }  # fmt: skip
+            for name, value in values.items():
+                a_cells[a_slot[name]] = value
+            yield _line(a_cells)
+
+    def obligations():
+        ids = itertools.count(1)
+        for arrival_id, (_check, person, when) in enumerate(opened, start=1):
+            tested = when + dt.timedelta(days=1) <= now
+            ends = when + dt.timedelta(days=14)
+            for kind, due, end, status, done in (
+                ("arrival_test", when + dt.timedelta(hours=24), None,
+                 "done" if tested else "open", when + dt.timedelta(hours=12) if tested else None),
+                ("health_monitoring", when, ends, "closed" if ends <= now else "open", None),
+            ):  # fmt: skip
+                values = {
+                    "id": next(ids), "arrival_id": arrival_id, "person_id": person, "kind": kind,
+                    "due_at": due.isoformat(), "ends_at": end.isoformat() if end else None,
+                    "status": status, "done_at": done.isoformat() if done else None,
+                    "done_ref": "nattest:past" if done else "",
+                }  # fmt: skip
+                for name, value in values.items():
+                    o_cells[o_slot[name]] = value
+                yield _line(o_cells)
+
+    with connection.cursor() as cursor:
+        for model, fields, lines in (
+            (Arrival, a_fields, arrivals()),
+            (ArrivalObligation, o_fields, obligations()),
+        ):
+            table = model._meta.db_table
+            with _indexes_after(cursor, table):
+                _copy_lines(cursor, table, [f.column for f in fields], lines)
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT MAX(id) FROM {table}))"
+            )
 
 
 MIX = (

@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('arrivals', '0003_one_region_index'),
+        ("arrivals", "0003_one_region_index"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='arrivalobligation',
-            name='obligation_person',
+            model_name="arrivalobligation",
+            name="obligation_person",
         ),
     ]

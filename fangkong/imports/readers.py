@@ -12,6 +12,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -110,8 +111,14 @@ def _first_sheet(source: TableSource, label: str) -> TableSource:
         raise FileRefused(
             _("无法读取表格“%(name)s”：%(reason)s") % {"name": label, "reason": exc}
         ) from None
+    # Loading a sheet reads all of it; an .xlsx sheet whose XML shows a value is taken without
+    # loading it, so that a big list is read once (by rows()), not twice.
+    with_values = _xlsx_sheets_with_values(source.path) if source.kind == "xlsx" else {}
     try:
         for name in workbook.sheet_names:
+            if with_values.get(name):
+                source.sheet_name = name
+                return source
             sheet = workbook.get_sheet_by_name(name)
             if sheet.total_height > 0 and sheet.height > 0:
                 source.sheet_name = name
@@ -119,6 +126,48 @@ def _first_sheet(source: TableSource, label: str) -> TableSource:
     finally:
         workbook.close()
     raise FileRefused(_("表格“%(name)s”中没有任何数据") % {"name": label})
+
+
+_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)[\s>]")
+_SHEET_DATA_END = re.compile(rb"</(?:\w+:)?sheetData>|<(?:\w+:)?sheetData\s*/>")
+_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _xlsx_sheets_with_values(path: Path) -> dict[str, bool]:
+    """Sheet name → whether its XML holds a cell value, reading each sheet only up to its
+    first value. Empty when the package does not look as expected (the caller then loads the
+    sheets to see)."""
+    from xml.etree import ElementTree
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+            targets = {r.get("Id"): r.get("Target", "") for r in rels}
+            found = {}
+            for sheet in workbook.iter():
+                if not sheet.tag.endswith("}sheet"):
+                    continue
+                target = targets.get(sheet.get(_RELATIONSHIP_ID), "")
+                member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                found[sheet.get("name", "")] = _has_value(archive, member)
+            return found
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return {}
+
+
+def _has_value(archive: zipfile.ZipFile, member: str) -> bool:
+    tail = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(SNIFF_BYTES):
+            text = tail + chunk
+            value, end = _VALUE.search(text), _SHEET_DATA_END.search(text)
+            if value and (not end or value.start() < end.start()):
+                return True
+            if end:
+                return False
+            tail = text[-32:]
+    return False
 
 
 def _detect_text_encoding(head: bytes, label: str) -> str:

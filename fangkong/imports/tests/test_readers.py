@@ -56,6 +56,43 @@ def test_xlsx_with_merged_title_rows_keeps_sheet_row_numbers(tmp_path):
     assert after[0].cells[1] == "王五"
 
 
+def test_the_first_sheet_with_data_is_read_and_found_without_loading_the_sheets(
+    tmp_path, monkeypatch
+):
+    path = tmp_path / "push.xlsx"
+    book = xlsxwriter.Workbook(path)
+    book.add_worksheet("说明").set_column(0, 3, 20, book.add_format({"bold": True}))
+    empty = book.add_worksheet("空白")
+    empty.write_blank(0, 0, None, book.add_format({"bold": True}))  # formatted, no value
+    book.add_worksheet("名单").write_row(0, 0, ["姓名", "公民身份号码"])
+    book.close()
+    loaded = []
+    from python_calamine import CalamineWorkbook
+
+    original = CalamineWorkbook.get_sheet_by_name
+
+    def counted(self, name):
+        loaded.append(name)
+        return original(self, name)
+
+    monkeypatch.setattr(CalamineWorkbook, "get_sheet_by_name", counted)
+
+    source = open_table(path)
+
+    assert source.sheet_name == "名单"
+    assert "名单" not in loaded  # found from the XML; rows() loads it once
+    assert _rows(source) == [["姓名", "公民身份号码"]]
+
+
+def test_a_workbook_without_any_value_is_refused(tmp_path):
+    path = tmp_path / "空.xlsx"
+    book = xlsxwriter.Workbook(path)
+    book.add_worksheet("名单").write_blank(0, 0, None, book.add_format({"bold": True}))
+    book.close()
+    with pytest.raises(FileRefused, match="没有任何数据"):
+        open_table(path)
+
+
 def test_word_document_renamed_xlsx_is_refused(tmp_path):
     path = tmp_path / "名单.xlsx"
     with zipfile.ZipFile(path, "w") as archive:

@@ -43,6 +43,9 @@ def _tallies(now: dt.datetime) -> dict[str, Count]:
     }
 
 
+_TALLY_KEYS = tuple(_tallies(dt.datetime.min))
+
+
 def _with_rates(row: dict[str, Any]) -> dict[str, Any]:
     total = row.get("total") or 0
     row["four_clear_rate"] = round(100 * row["four_clear"] / total, 1) if total else 0.0
@@ -80,46 +83,61 @@ def batch_progress(*, actor: Actor, batch: ScreeningBatch) -> dict[str, Any]:
 
 
 def progress_page(*, actor: Actor, batch: ScreeningBatch | None = None) -> dict[str, Any]:
-    """Per batch and per child region of the actor's region: three queries."""
+    """Per batch and per child region of the actor's region: one pass over the records
+    (grouped by batch and child region together, summed both ways here), the batches and
+    the regions' names."""
     now = timezone.now()
+    tallies = _tallies(now)
     records = records_visible(actor).filter(merge_kind=MergeKind.NONE)
     if batch is not None:
         records = records.filter(batch=batch)
-    per_batch = {
-        row["batch_id"]: _with_rates(dict(row))
-        for row in records.values("batch_id").annotate(**_tallies(now)).order_by()
-    }
+    length = CHILD_CODE_LENGTH.get(len(actor.scope_prefix))
+    if length:
+        records = records.annotate(child=Substr("region_id", 1, length))
+    per_batch: dict[int, dict[str, Any]] = {}
+    by_child: dict[str, dict[str, Any]] = {}
+    grouped = records.values("batch_id", *(["child"] if length else [])).annotate(**tallies)
+    for row in grouped.order_by():
+        _add_figures(per_batch.setdefault(row["batch_id"], dict.fromkeys(tallies, 0)), row)
+        if length:
+            _add_figures(by_child.setdefault(row["child"], dict.fromkeys(tallies, 0)), row)
+    for figures in (*per_batch.values(), *by_child.values()):
+        _with_rates(figures)
     batches = list(
         ScreeningBatch.objects.filter(pk__in=list(per_batch)).order_by("-received_at", "-id")
     )
     for b in batches:
         b.progress = per_batch[b.pk]
-    length = CHILD_CODE_LENGTH.get(len(actor.scope_prefix))
-    regions: list[dict[str, Any]] = []
-    if length:
-        rows = (
-            records.annotate(child=Substr("region_id", 1, length))
-            .values("child")
-            .annotate(**_tallies(now))
-            .order_by()
+    total: dict[str, Any] = dict.fromkeys(tallies, 0)
+    for figures in per_batch.values():
+        _add_figures(total, figures)
+    return {
+        "batches": batches,
+        "regions": _child_rows(actor, by_child, length) if length else [],
+        "total": _with_rates(total),
+    }
+
+
+def _add_figures(into: dict[str, Any], row: dict[str, Any]) -> None:
+    for key in _TALLY_KEYS:
+        into[key] += row[key]
+
+
+def _child_rows(
+    actor: Actor, by_child: dict[str, dict[str, Any]], length: int
+) -> list[dict[str, Any]]:
+    names = dict(
+        Region.objects.filter(code__in=[c for c in by_child if len(c) == length]).values_list(
+            "code", "name"
         )
-        by_child = {r["child"]: _with_rates(dict(r)) for r in rows}
-        names = dict(
-            Region.objects.filter(code__in=[c for c in by_child if len(c) == length]).values_list(
-                "code", "name"
-            )
-        )
-        for code, row in sorted(by_child.items()):
-            row["code"] = code
-            row["name"] = names.get(code) or _unplaced_label(actor)
-            row["is_region"] = code in names
-            regions.append(row)
-    total = _with_rates(
-        {k: sum(r[k] for r in per_batch.values()) for k in _tallies(now)}
-        if per_batch
-        else {k: 0 for k in _tallies(now)}
     )
-    return {"batches": batches, "regions": regions, "total": total}
+    regions: list[dict[str, Any]] = []
+    for code, row in sorted(by_child.items()):
+        row["code"] = code
+        row["name"] = names.get(code) or _unplaced_label(actor)
+        row["is_region"] = code in names
+        regions.append(row)
+    return regions
 
 
 def _unplaced_label(actor: Actor) -> str:

@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,7 +153,8 @@ def _xlsx_sheets_with_values(path: Path) -> dict[str, bool]:
                 member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
                 found[sheet.get("name", "")] = _has_value(archive, member)
             return found
-    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+    except (KeyError, ValueError, OSError, EOFError, zlib.error, zipfile.BadZipFile,
+            ElementTree.ParseError):  # fmt: skip
         return {}
 
 

@@ -4,7 +4,8 @@
   prescribes (fangkong.measures.planning.measure_start) at a quarantine site of the destination
   county that has a free bed; the transfer obligation is then done and the measure takes over.
   Without such a site the HQ alert stands and an obligation "待安排隔离点" (await_site) is
-  opened for the county, due at once.
+  opened for the county, due at once; the periodic sweep (transfers_retry) places the person
+  as soon as a site of the county has a free bed, unless a measure was started meanwhile.
 - A transfer to hospital (positive test) is not a quarantine measure: the HQ alert and the
   obligation stay for the people who move the patient.
 
@@ -21,12 +22,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.core.actor import Actor
+from fangkong.core.actor import Actor, system_actor
 from fangkong.core.categories import PersonCategory, RiskLevel
 from fangkong.core.errors import ValidationFailed
 from fangkong.core.roles import Perm, Role
 
-from .models import ArrivalObligation, ObligationStatus
+from .models import ArrivalObligation, ArrivalSource, ObligationStatus
 
 CENTRALISED = "centralised_quarantine"
 AWAIT_SITE = "await_site"
@@ -107,9 +108,10 @@ def transfer_arrange(
                 )  # fmt: skip
         except ValidationFailed:
             # Already under a running measure, or the last bed went meanwhile.
-            measure = Measure.objects.filter(
-                person_id=person_id, status__in=("active", "blocked")
-            ).first()
+            measure = _running_measure(Measure, person_id)
+    elif not fresh:
+        # No free bed now, but the person may have been placed by hand meanwhile.
+        measure = _running_measure(Measure, person_id)
     if measure is None:
         _await_site(arrival_id, person_id, region_id, now, check=not fresh)
         return None
@@ -121,6 +123,12 @@ def transfer_arrange(
         arrival_id=arrival_id, kind=AWAIT_SITE, status=ObligationStatus.OPEN
     ).update(status=ObligationStatus.DONE, done_at=now, done_ref=f"measure:{measure.pk}")
     return measure
+
+
+def _running_measure(measure_model, person_id: int):
+    return measure_model.objects.filter(
+        person_id=person_id, status__in=("active", "blocked")
+    ).first()
 
 
 def _await_site(arrival_id: int, person_id: int, region_id: str, now: dt.datetime,
@@ -136,3 +144,31 @@ def _await_site(arrival_id: int, person_id: int, region_id: str, now: dt.datetim
         arrival_id=arrival_id, person_id=person_id, region_id=region_id, kind=AWAIT_SITE,
         due_at=now, note=_("目的地县（市）暂无空余床位的集中隔离点"),
     )  # fmt: skip
+
+
+RETRY_BATCH = 200
+
+
+def transfers_retry(*, now: dt.datetime | None = None, limit: int = RETRY_BATCH) -> int:
+    """Arrange the transfers still awaiting a site, oldest first (run by the arrivals sweep):
+    a county that has a free bed again gets its people placed, and one placed by hand
+    meanwhile has their obligations closed against that measure. Answers how many were
+    placed or found placed."""
+    now = now or timezone.now()
+    waiting = (
+        ArrivalObligation.objects.filter(kind=AWAIT_SITE, status=ObligationStatus.OPEN)
+        .select_related("arrival")
+        .order_by("due_at", "id")[:limit]
+    )
+    placed = 0
+    for obligation in waiting:
+        arrival = obligation.arrival
+        from_checkpoint = arrival.source == ArrivalSource.CHECKPOINT
+        measure = transfer_arrange(
+            arrival_id=arrival.pk, person_id=arrival.person_id, region_id=arrival.region_id,
+            source="checkpoint" if from_checkpoint else "arrival",
+            ref=arrival.source_ref if from_checkpoint else f"arrival:{arrival.pk}",
+            actor=system_actor(), now=now,
+        )  # fmt: skip
+        placed += measure is not None
+    return placed

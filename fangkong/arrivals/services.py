@@ -23,6 +23,7 @@ from fangkong.core.actor import Actor
 from fangkong.core.errors import ValidationFailed
 from fangkong.core.roles import Perm
 
+from .followup import transfers_retry
 from .models import (
     Arrival,
     ArrivalObligation,
@@ -310,13 +311,15 @@ def obligations_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
 
 def arrivals_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     """The periodic pass (`fangkong arrivals-sweep`, hourly): close monitoring that has run
-    its days and arrivals with nothing left open, then flag each county that has overdue
+    its days and arrivals with nothing left open, place the transfers awaiting a site where a
+    bed is free again, then flag each county that has overdue
     arrival tests, overdue tasks or missed monitoring days, once a day (an alert to the county
     linking to its overdue list)."""
     from .selectors import overdue_rollup
 
     now = now or timezone.now()
     counts = obligations_sweep(now=now)
+    counts["transfers_placed"] = transfers_retry(now=now)
     rollup = overdue_rollup(ArrivalObligation.objects.all(), now=now)
     counts.update(overdue_tests=0, overdue_tasks=0, missed_days=0, counties_flagged=0)
     for county in rollup:

@@ -5,11 +5,14 @@ seed, so adding a module never changes what the others generate.
 """
 
 import random
+import zlib
 from importlib import import_module
 
 DEMO_EXTENSIONS: list[str] = [
     "fangkong.checkpoints.demo.build_checkpoints",
     "fangkong.checkpoints.demo.build_risk_areas",
+    # Before the checks and self-reports, whose transfers look for a free bed.
+    "fangkong.measures.demo.build_sites",
     "fangkong.screening.demo.build_screening_demo",
     "fangkong.checkpoints.demo.build_traffic",
     "fangkong.arrivals.demo.build_arrivals",
@@ -20,9 +23,11 @@ DEMO_EXTENSIONS: list[str] = [
 
 
 def run_demo_extensions(world, *, seed: int, stdout=None) -> None:
-    for index, dotted in enumerate(DEMO_EXTENSIONS):
+    for dotted in DEMO_EXTENSIONS:
         module, name = dotted.rsplit(".", 1)
         builder = getattr(import_module(module), name)
-        builder(world, random.Random(seed * 1000 + index))
+        # Derived from the builder's name, not its place in the list: inserting a builder
+        # leaves the others' data as it was.
+        builder(world, random.Random(seed * 1000 + zlib.crc32(dotted.encode())))
         if stdout is not None:
             stdout.write(f"  · {dotted}\n")

@@ -31,6 +31,7 @@ from .models import (
     SiteStatus,
     Slot,
 )
+from .placements import site_occupancy
 from .planning import measure_start
 from .schedule import next_test_due_refresh
 
@@ -58,6 +59,23 @@ def _actor(world) -> Actor:
     return Actor.build(
         user=hq, region=assignment.region, role=Role.HQ_COMMANDER, assignment_id=assignment.pk
     )
+
+
+def build_sites(world, rng: random.Random) -> dict:
+    """The demo's quarantine sites, built before the day's checkpoint traffic and
+    self-reports so that their transfers find beds (a county without a site keeps its
+    transfers awaiting one)."""
+    return {"sites": len(_sites(world))}
+
+
+def _free_beds() -> dict[Site, int]:
+    """The sites that are not closed, each with its free beds, in the order they were built."""
+    sites = list(Site.objects.exclude(status=SiteStatus.CLOSED).order_by("id"))
+    occupancy = site_occupancy([s.pk for s in sites])
+    return {
+        s: occupancy.get(s.pk, {}).get("beds", 0) - occupancy.get(s.pk, {}).get("used", 0)
+        for s in sites
+    }
 
 
 def _sites(world) -> dict[Site, int]:
@@ -125,7 +143,8 @@ def _people(world, rng: random.Random, count: int) -> list[Person]:
 
 
 def _site_plan(sites: dict[Site, int], total: int) -> list[Site]:
-    """Which site each person goes to: the first nearly full, the rest by free beds."""
+    """Which site each person goes to (`sites`: free beds of each): the first nearly full,
+    the rest by free beds."""
     active = [s for s in sites if s.status == SiteStatus.ACTIVE]
     plan = [active[0]] * int(sites[active[0]] * NEAR_FULL_SHARE)
     rest = active[1:]
@@ -152,7 +171,9 @@ def _still_needed() -> list[tuple[str, int]]:
 def build_measures_demo(world, rng: random.Random) -> dict:
     actor = _actor(world)
     now = timezone.now()
-    sites = _sites(world)
+    if not Site.objects.exists():
+        _sites(world)
+    sites = _free_beds()
     counts = _still_needed()
     total = sum(n for _, n in counts)
     people = _people(world, rng, total)

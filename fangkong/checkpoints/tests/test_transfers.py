@@ -7,8 +7,11 @@ import pytest
 import time_machine
 
 from fangkong.arrivals.models import Arrival, ArrivalObligation
+from fangkong.arrivals.services import arrivals_sweep
 from fangkong.audit.models import ChangeEntry
+from fangkong.core.actor import Actor
 from fangkong.measures.models import Measure, Room, Site, SiteStatus
+from fangkong.measures.planning import measure_start
 from fangkong.notifications.models import Notification
 
 from .conftest import TODAY, check_payload
@@ -125,3 +128,43 @@ def test_a_person_already_under_a_measure_is_not_placed_twice(client, world, che
     assert Measure.objects.count() == 1
     arrival = Arrival.objects.get(source_ref=f"check:{body['record_id']}")
     assert arrival.obligations.get(kind="centralised_quarantine").status == "done"
+
+
+def test_the_sweep_places_an_awaiting_transfer_once_a_bed_is_free(
+    client, world, checkpoint, token_for
+):
+    body = post(client, token_for(), checkpoint.code, _red(world)).json()
+    arrival = Arrival.objects.get(source_ref=f"check:{body['record_id']}")
+    assert arrivals_sweep()["transfers_placed"] == 0  # still no site: it keeps waiting
+    site = _site(world.home_county, beds=2)
+
+    counts = arrivals_sweep()
+
+    measure = Measure.objects.get(person_id=arrival.person_id)
+    assert counts["transfers_placed"] == 1
+    assert measure.site == site and measure.source_ref == f"check:{body['record_id']}"
+    kinds = dict(arrival.obligations.values_list("kind", "status"))
+    assert kinds == {"centralised_quarantine": "done", "await_site": "done"}
+    started = ChangeEntry.objects.get(action="measures.measure.started")
+    assert started.role == "system"
+    assert arrivals_sweep()["transfers_placed"] == 0 and Measure.objects.count() == 1
+
+
+def test_a_transfer_placed_by_hand_meanwhile_is_closed_against_that_measure(
+    client, world, checkpoint, token_for
+):
+    body = post(client, token_for(), checkpoint.code, _red(world)).json()
+    arrival = Arrival.objects.get(source_ref=f"check:{body['record_id']}")
+    other = _site(world.other_county, beds=5, name="龙山县集中隔离点")
+    by_hand = measure_start(
+        actor=Actor.build(user=None, region=world.other_county, role="hq_commander"),
+        person=arrival.person, category="risk_area", risk_level="high", source="manual",
+        started_at=arrival.arrived_at, site=other,
+    )  # fmt: skip
+
+    arrivals_sweep()  # no free bed in the destination county: found placed all the same
+
+    assert Measure.objects.filter(person_id=arrival.person_id).get() == by_hand
+    transfer = arrival.obligations.get(kind="centralised_quarantine")
+    assert (transfer.status, transfer.done_ref) == ("done", f"measure:{by_hand.pk}")
+    assert arrival.obligations.get(kind="await_site").status == "done"

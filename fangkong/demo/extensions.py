@@ -16,6 +16,7 @@ DEMO_EXTENSIONS: list[str] = [
     "fangkong.screening.demo.build_screening_demo",
     "fangkong.checkpoints.demo.build_traffic",
     "fangkong.arrivals.demo.build_arrivals",
+    "fangkong.arrivals.demo.build_self_reports",
     # After the builders that also place people in quarantine: it tops up to the speech's 339.
     "fangkong.measures.demo.build_measures_demo",
     "fangkong.reports.demo.build_reports_demo",

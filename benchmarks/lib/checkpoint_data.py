@@ -194,8 +194,7 @@ def load_people(count: int) -> None:
                 phone_index=phone_index(phone),
                 region_id=number[:6],
             )  # fmt: skip
-            yield "\t".join("\\N" if row[f.attname] is None else str(row[f.attname])
-                            for f in fields) + "\n"  # fmt: skip
+            yield _line([row[f.attname] for f in fields])
 
     with connection.cursor() as cursor, _indexes_after(cursor, table):
         _copy_lines(cursor, table, [f.column for f in fields], rows())

@@ -49,7 +49,7 @@ def _acting_for_county(county, actor: Actor | None) -> Actor:
 def site_with_space(county_code: str):
     """The open quarantine site of the county with the most free beds, or None."""
     from fangkong.measures.models import Site, SiteStatus
-    from fangkong.measures.placements import site_occupancy
+    from fangkong.measures.placements import free_beds
 
     sites = list(
         Site.objects.filter(region__code__startswith=county_code)
@@ -58,9 +58,7 @@ def site_with_space(county_code: str):
     )
     if not sites:
         return None
-    occupancy = site_occupancy([s.pk for s in sites])
-    free = {s.pk: occupancy.get(s.pk, {}).get("beds", 0) - occupancy.get(s.pk, {}).get("used", 0)
-            for s in sites}  # fmt: skip
+    free = free_beds([s.pk for s in sites])
     best = max(sites, key=lambda s: (free[s.pk], -s.pk))
     return best if free[best.pk] > 0 else None
 
@@ -81,7 +79,6 @@ def transfer_arrange(
     (the checkpoint's case), so there is nothing to look up first. Answers the measure, or
     None."""
     try:
-        from fangkong.measures.models import Measure
         from fangkong.measures.planning import measure_start
     except ImportError:  # a platform without the measures module keeps the obligation
         return None
@@ -108,10 +105,10 @@ def transfer_arrange(
                 )  # fmt: skip
         except ValidationFailed:
             # Already under a running measure, or the last bed went meanwhile.
-            measure = _running_measure(Measure, person_id)
+            measure = _running_measure(person_id)
     elif not fresh:
         # No free bed now, but the person may have been placed by hand meanwhile.
-        measure = _running_measure(Measure, person_id)
+        measure = _running_measure(person_id)
     if measure is None:
         _await_site(arrival_id, person_id, region_id, now, check=not fresh)
         return None
@@ -125,10 +122,10 @@ def transfer_arrange(
     return measure
 
 
-def _running_measure(measure_model, person_id: int):
-    return measure_model.objects.filter(
-        person_id=person_id, status__in=("active", "blocked")
-    ).first()
+def _running_measure(person_id: int):
+    from fangkong.measures.models import Measure
+
+    return Measure.objects.filter(person_id=person_id, status__in=("active", "blocked")).first()
 
 
 def _await_site(arrival_id: int, person_id: int, region_id: str, now: dt.datetime,

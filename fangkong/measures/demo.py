@@ -31,7 +31,7 @@ from .models import (
     SiteStatus,
     Slot,
 )
-from .placements import site_occupancy
+from .placements import free_beds
 from .planning import measure_start
 from .schedule import next_test_due_refresh
 
@@ -71,11 +71,8 @@ def build_sites(world, rng: random.Random) -> dict:
 def _free_beds() -> dict[Site, int]:
     """The sites that are not closed, each with its free beds, in the order they were built."""
     sites = list(Site.objects.exclude(status=SiteStatus.CLOSED).order_by("id"))
-    occupancy = site_occupancy([s.pk for s in sites])
-    return {
-        s: occupancy.get(s.pk, {}).get("beds", 0) - occupancy.get(s.pk, {}).get("used", 0)
-        for s in sites
-    }
+    free = free_beds([s.pk for s in sites])
+    return {s: free[s.pk] for s in sites}
 
 
 def _sites(world) -> dict[Site, int]:

@@ -127,3 +127,12 @@ def site_occupancy(site_ids: list[int] | None = None) -> dict[int, dict[str, int
         sid: {"beds": beds.get(sid, 0) or 0, "used": used.get(sid, 0)}
         for sid in set(beds) | set(used)
     }
+
+
+def free_beds(site_ids: list[int]) -> dict[int, int]:
+    """{site id: beds not taken} of the given sites (0 for a site without rooms)."""
+    occupancy = site_occupancy(site_ids)
+    return {
+        sid: occupancy.get(sid, {}).get("beds", 0) - occupancy.get(sid, {}).get("used", 0)
+        for sid in site_ids
+    }

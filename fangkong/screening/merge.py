@@ -55,6 +55,11 @@ MIRRORED = [
 ]
 
 
+# Memory for the merge's hash joins and grouping (PostgreSQL only, for the import's
+# transaction): at the default 4 MB a million-row list spills them to temporary files.
+MERGE_WORK_MEM = "128MB"
+
+
 def _execute(sql: str, params=()) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
@@ -83,6 +88,8 @@ def merge_stage(*, stage: Stage, batch: ScreeningBatch, actor: Actor) -> dict:
     s = stage.name
     person = table(Person)
     now = timezone.now()
+    if is_postgres():
+        _execute(f"SET LOCAL work_mem = '{MERGE_WORK_MEM}'")
     firsts = stage.temp(
         "firsts",
         f"SELECT doc_type, doc_index, MIN(row_number) AS first_row FROM {s} "
@@ -100,8 +107,13 @@ def merge_stage(*, stage: Stage, batch: ScreeningBatch, actor: Actor) -> dict:
         index=["doc_index", "doc_type"],
     )
     matched = _scalar(f"SELECT COUNT(*) FROM {known}")
+    newcomers = stage.temp(
+        "newcomers",
+        f"SELECT f.first_row FROM {firsts} f LEFT JOIN {known} k ON k.doc_index = f.doc_index "
+        "AND k.doc_type = f.doc_type WHERE k.person_id IS NULL",
+    )
     clock.lap("match")
-    created = _create_people(stage, firsts, known, actor, now)
+    created = _create_people(stage, newcomers, actor, now)
     clock.lap("people")
     people = stage.temp(
         "people",
@@ -119,7 +131,10 @@ def merge_stage(*, stage: Stage, batch: ScreeningBatch, actor: Actor) -> dict:
     return {"matched": matched, "created": created, **counts, "timings": clock.laps}
 
 
-def _create_people(stage: Stage, firsts: str, known: str, actor: Actor, now) -> int:
+def _create_people(stage: Stage, newcomers: str, actor: Actor, now) -> int:
+    """One person per first row of a document nobody holds yet. Joined on the row number: an
+    integer hash join, where joining on the document let the planner pick an index probe per
+    staged row (8.5 of 25 s at a million rows)."""
     s = stage.name
     when = db_datetime(now)
     return insert_select(
@@ -139,10 +154,7 @@ def _create_people(stage: Stage, firsts: str, known: str, actor: Actor, now) -> 
             "created_at": ("%s", [when]),
             "updated_at": ("%s", [when]),
         },
-        f"FROM {s} s JOIN {firsts} f ON f.doc_index = s.doc_index AND f.doc_type = s.doc_type "
-        f"AND f.first_row = s.row_number LEFT JOIN {known} k ON k.doc_index = s.doc_index "
-        f"AND k.doc_type = s.doc_type WHERE k.person_id IS NULL "
-        "ON CONFLICT DO NOTHING",
+        f"FROM {s} s JOIN {newcomers} n ON n.first_row = s.row_number ON CONFLICT DO NOTHING",
         [],
     )
 

@@ -71,6 +71,7 @@ def main() -> int:
     results["copy"] = _raw_copy(files["reference"], files["reference_rows"])
     _reset()
     results["csv"] = _child_import(files["csv"], work)
+    results["floor"] = _write_floor(work)
     results["pages"] = _page_timings()
     _reset()
     if not args.skip_xlsx:
@@ -216,6 +217,90 @@ def _child_import(path: Path, work: Path) -> dict:
     }
 
 
+# What an import writes, in the order it writes it.
+WRITTEN_TABLES = ("people_person", "screening_screeningrecord", "screening_personsource")
+# What a record repeats of its person's registry entry.
+REPEATED_IDENTITY = (
+    "name",
+    "document_type",
+    "document_number",
+    "document_index",
+    "phone",
+    "phone_index",
+    "address",
+)
+
+
+def _write_floor(work: Path) -> dict:
+    """The server's share alone: the rows the CSV import wrote, copied out, the tables emptied,
+    then COPY'd back in binary (no parsing, no client work) into the same tables with the same
+    indexes, in one transaction as the import writes them. No import can write these rows
+    faster. Measured twice: first with records that do not repeat their person's identity
+    (what a leaner data model would write), then as written, which leaves the rows as the
+    import left them."""
+    from django.db import connection
+
+    dumps = {name: work / f"{name}.bin" for name in WRITTEN_TABLES}
+    lean = work / "records-lean.bin"
+    rows = {}
+    with connection.cursor() as cursor:
+        for name, path in dumps.items():
+            _dump(cursor, name, path)
+            cursor.execute(f"SELECT COUNT(*) FROM {name}")
+            rows[name] = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+            "ORDER BY ordinal_position",
+            ["screening_screeningrecord"],
+        )
+        columns = [
+            f"CASE WHEN person_id IS NULL THEN \"{c}\" ELSE '' END"
+            if c in REPEATED_IDENTITY
+            else f'"{c}"'
+            for (c,) in cursor.fetchall()
+        ]
+        _dump(cursor, f"(SELECT {', '.join(columns)} FROM screening_screeningrecord)", lean)
+    lean_seconds = _timed_restore({**dumps, "screening_screeningrecord": lean})
+    seconds = _timed_restore(dumps)
+    for path in [*dumps.values(), lean]:
+        path.unlink()
+    return {
+        "rows": rows,
+        "seconds": seconds,
+        "total": sum(seconds.values()),
+        "lean_total": sum(lean_seconds.values()),
+    }
+
+
+def _dump(cursor, source: str, path: Path) -> None:
+    with (
+        cursor.cursor.copy(f"COPY {source} TO STDOUT (FORMAT binary)") as copy,
+        open(path, "wb") as handle,
+    ):
+        for block in copy:
+            handle.write(block)
+
+
+def _timed_restore(dumps: dict[str, Path]) -> dict[str, float]:
+    from django.db import connection, transaction
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(dumps)} CASCADE")
+        cursor.execute("CHECKPOINT")
+    seconds = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        for name, path in dumps.items():
+            started = time.perf_counter()
+            with (
+                cursor.cursor.copy(f"COPY {name} FROM STDIN (FORMAT binary)") as copy,
+                open(path, "rb") as handle,
+            ):
+                while block := handle.read(1 << 20):
+                    copy.write(block)
+            seconds[name] = time.perf_counter() - started
+    return seconds
+
+
 def _reset() -> None:
     from django.db import connection
 
@@ -309,6 +394,23 @@ def _report(results: dict) -> None:
                 f"       summary {json.dumps(r['summary'], ensure_ascii=False)}, "
                 f"{r['errors']} row errors"
             )
+    floor = results.get("floor")
+    if floor:
+        rows = results["csv"]["rows"]
+        parts = ", ".join(
+            f"{name} {floor['rows'][name]:,} rows {floor['seconds'][name]:.1f} s"
+            for name in WRITTEN_TABLES
+        )
+        print(
+            f"  write floor          {rows / floor['total']:>10,.0f} rows/s  "
+            f"({floor['total']:.1f} s: the import's rows COPY'd back alone; {parts}); "
+            f"highest ratio any import could reach: {rows / floor['total'] / copy['rate']:.2f}"
+        )
+        print(
+            f"  write floor, lean    {rows / floor['lean_total']:>10,.0f} rows/s  "
+            f"({floor['lean_total']:.1f} s with records not repeating their person's identity); "
+            f"highest ratio: {rows / floor['lean_total'] / copy['rate']:.2f}"
+        )
     for name, t in results.get("pages", {}).items():
         print(f"  {name:<16} {t['ms']:>8.1f} ms  {t['queries']} queries")
     v = results["visible"]

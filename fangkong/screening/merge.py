@@ -73,7 +73,7 @@ def _scalar(sql: str, params=()):
 
 
 class _Clock:
-    def __init__(self):
+    def __init__(self) -> None:
         self.last = time.perf_counter()
         self.laps: dict[str, float] = {}
 

@@ -8,7 +8,7 @@ from fangkong.screening.importer import result_json
 from fangkong.screening.models import MergeKind, PersonSource, ScreeningRecord, Status
 from fangkong.screening.services import record_verify
 
-from .conftest import HEADER, ID_A, ID_B, ID_C, csv_bytes, row
+from .conftest import HEADER, ID_A, ID_B, ID_C, ID_D, csv_bytes, row
 
 pytestmark = pytest.mark.django_db
 ADDRESS = "吉首市峒河街道峒河社区"
@@ -45,6 +45,31 @@ def test_known_people_are_matched_by_blind_index_not_created(run_import, world):
     assert record.person_id == known.pk
     source = PersonSource.objects.get(person=known)
     assert source.batch_id == result.batch.pk and source.row_number == 2
+
+
+def test_a_list_of_known_new_and_repeated_people_creates_each_new_person_once_from_the_first_row(
+    run_import, world
+):
+    known = Person.objects.filter(document_type="resident_id").first()
+    before = Person.objects.count()
+    result = run_import(
+        csv_bytes(
+            [
+                HEADER,
+                row(1, known.name, known.document_number, address=ADDRESS),
+                row(2, "王五", ID_C, "13912345678", ADDRESS),
+                row(3, "王五", ID_C, "13812345678", ADDRESS),
+                row(4, "赵六", ID_D, address=ADDRESS),
+            ]
+        )
+    )
+    summary = result_json(result)
+    assert (summary["matched"], summary["created"], summary["duplicates_in_file"]) == (1, 2, 1)
+    assert Person.objects.count() == before + 2
+    records = list(result.batch.records.order_by("row_number"))
+    assert records[0].person_id == known.pk
+    assert records[1].person_id == records[2].person_id != records[3].person_id
+    assert records[1].person.phone == "13912345678"
 
 
 def test_new_people_are_created_with_encrypted_identifiers(run_import):

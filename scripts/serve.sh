@@ -45,8 +45,9 @@ trap 'stop_children' EXIT
 "$bin/gunicorn" config.wsgi --bind "127.0.0.1:$port" --workers 2 \
 	--access-logfile - --error-logfile - --no-control-socket &
 pids+=($!)
-# No autoreload: with it the worker runs as a child of the PID held here.
-"$bin/fangkong" db_worker --no-reload &
+# No autoreload: with it the worker runs as a child of the PID held here. It looks for work
+# four times a second, so an uploaded list reaches its grid workers within about a second.
+"$bin/fangkong" db_worker --no-reload --interval 0.25 &
 pids+=($!)
 # Periodic duties: escalation, automatic release, monitoring sweeps, report reminders.
 "$bin/fangkong" ticker &

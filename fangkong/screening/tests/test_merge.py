@@ -2,8 +2,10 @@
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from fangkong.people.models import Person
+from fangkong.screening import merge
 from fangkong.screening.importer import result_json
 from fangkong.screening.models import MergeKind, PersonSource, ScreeningRecord, Status
 from fangkong.screening.services import record_verify
@@ -107,3 +109,21 @@ def test_the_same_person_on_a_second_open_list_is_merged_and_follows_the_first(
     )
     assert all(r.status == Status.CLOSED and r.four_clear for r in second.batch.records.all())
     assert PersonSource.objects.filter(batch=second.batch).count() == 2
+
+
+def test_statistics_are_refreshed_only_when_a_list_grows_a_table_by_a_tenth(run_import):
+    if connection.vendor != "postgresql":
+        pytest.skip("planner statistics are PostgreSQL's")
+    run_import(
+        csv_bytes([HEADER] + [row(n, "赵六", "", f"139{n:08d}", ADDRESS) for n in range(40)])
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE screening_screeningrecord")
+    rows = ScreeningRecord.objects.count()
+
+    def analyzed(added: int) -> bool:
+        with CaptureQueriesContext(connection) as queries:
+            merge._analyze_if_grown(ScreeningRecord, added)
+        return any(q["sql"].startswith("ANALYZE") for q in queries)
+
+    assert not analyzed(rows // 10) and analyzed(rows // 10 + 1)

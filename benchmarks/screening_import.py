@@ -365,10 +365,11 @@ def _visible_after_upload(work: Path) -> dict:
     the import run by a task worker (`fangkong db_worker --interval 0.25`, as `make demo` and
     the README's deployment run it) and the million-row list in the database. Six different
     1,000-row lists, each watched in the village that holds most of its rows; the first also
-    pays for the worker's and the web process's first imports of the modules involved."""
+    pays for the task worker's first import of the modules involved."""
     from django.test import Client
     from lib.screening_data import ListGenerator, write_xlsx
 
+    import config.wsgi  # noqa: F401 (the web process as gunicorn starts it: views imported)
     from fangkong.accounts.models import RoleAssignment, User
     from fangkong.core.roles import Role
     from fangkong.regions.models import Region

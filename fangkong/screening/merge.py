@@ -58,8 +58,13 @@ MIRRORED = [
 # Memory for the merge's hash joins and grouping (PostgreSQL only, for the import's
 # transaction): at the default 4 MB a million-row list spills them to temporary files.
 MERGE_WORK_MEM = "128MB"
-# A list that adds more than this share of a table's rows has its statistics refreshed.
+# A list that adds more than this share of a table's rows, or more rows than
+# ANALYZE_FROM_ROWS, has the table's statistics refreshed before the joins that follow. Planned
+# on statistics that have never seen the new batch, they expect one row and nest loops over it:
+# 60,000 rows into a million took 131 s to link their repeats. Below ANALYZE_FROM_ROWS such a
+# plan stays cheap, and the ANALYZE (most of a second on a million records) would not.
 ANALYZE_SHARE = 0.1
+ANALYZE_FROM_ROWS = 2_000
 
 
 def _execute(sql: str, params=()) -> int:
@@ -204,16 +209,17 @@ def _insert_records(stage: Stage, people: str, batch: ScreeningBatch, now) -> in
 
 
 def _analyze_if_grown(model: type[Person] | type[ScreeningRecord], added: int) -> None:
-    """Refresh the planner's statistics of a table the list has just grown by more than
-    ANALYZE_SHARE (PostgreSQL): the statements that follow, and the next import's, are planned
-    on them. A small list into a big table leaves them be (ANALYZE of a million records takes
-    most of a second, longer than the rest of a 1,000-row import)."""
+    """Refresh the planner's statistics of a table the list has grown by more than
+    ANALYZE_FROM_ROWS rows or ANALYZE_SHARE of its rows (PostgreSQL): the statements that
+    follow, and the next import's, are planned on them. A list of a few hundred rows into a big
+    table leaves them be (ANALYZE of a million records takes longer than the rest of a
+    1,000-row import)."""
     if not is_postgres():
         return
     rows = _scalar(
         "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table]
     )
-    if added > ANALYZE_SHARE * max(rows, 0):
+    if added > ANALYZE_FROM_ROWS or added > ANALYZE_SHARE * max(rows, 0):
         _execute(f"ANALYZE {table(model)}")
 
 

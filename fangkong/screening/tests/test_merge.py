@@ -111,7 +111,7 @@ def test_the_same_person_on_a_second_open_list_is_merged_and_follows_the_first(
     assert PersonSource.objects.filter(batch=second.batch).count() == 2
 
 
-def test_statistics_are_refreshed_only_when_a_list_grows_a_table_by_a_tenth(run_import):
+def test_a_small_list_refreshes_statistics_only_when_it_grows_a_table_by_a_tenth(run_import):
     if connection.vendor != "postgresql":
         pytest.skip("planner statistics are PostgreSQL's")
     run_import(
@@ -127,3 +127,17 @@ def test_statistics_are_refreshed_only_when_a_list_grows_a_table_by_a_tenth(run_
         return any(q["sql"].startswith("ANALYZE") for q in queries)
 
     assert not analyzed(rows // 10) and analyzed(rows // 10 + 1)
+
+
+def test_a_list_of_more_than_two_thousand_rows_refreshes_statistics_of_any_table(monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("planner statistics are PostgreSQL's")
+    monkeypatch.setattr(merge, "_scalar", lambda sql, params=(): 1_000_000.0)  # reltuples
+
+    def analyzed(added: int) -> bool:
+        with CaptureQueriesContext(connection) as queries:
+            merge._analyze_if_grown(ScreeningRecord, added)
+        return any(q["sql"].startswith("ANALYZE") for q in queries)
+
+    assert not analyzed(merge.ANALYZE_FROM_ROWS)
+    assert analyzed(merge.ANALYZE_FROM_ROWS + 1)

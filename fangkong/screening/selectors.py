@@ -43,9 +43,6 @@ def _tallies(now: dt.datetime) -> dict[str, Count]:
     }
 
 
-_TALLY_KEYS = tuple(_tallies(dt.datetime.min))
-
-
 def _with_rates(row: dict[str, Any]) -> dict[str, Any]:
     total = row.get("total") or 0
     row["four_clear_rate"] = round(100 * row["four_clear"] / total, 1) if total else 0.0
@@ -119,7 +116,8 @@ def progress_page(*, actor: Actor, batch: ScreeningBatch | None = None) -> dict[
 
 
 def _add_figures(into: dict[str, Any], row: dict[str, Any]) -> None:
-    for key in _TALLY_KEYS:
+    """Add the row's tallies to the totals in `into` (whose keys are the tallies)."""
+    for key in into:
         into[key] += row[key]
 
 

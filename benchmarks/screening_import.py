@@ -5,8 +5,9 @@
 Prints, for each format, rows per second and the import process's peak memory, and the
 ratio to a raw COPY of the same rows (repeats left out) into a bare table with the same
 columns and a unique index on the document column, measured in the same run; the write
-floor (the rows the CSV import wrote, COPY'd back alone) and the highest ratio it leaves any
-import. Then, with the records in the database: how fast the county and city progress figures
+floor (the rows the CSV import wrote, COPY'd back alone, with their indexes maintained, then
+built after the load), the import's work outside the database alone (reading, validating,
+encrypting, matching; nothing written), and the highest ratio each leaves any import. Then, with the records in the database: how fast the county and city progress figures
 and overdue lists answer (and how many queries they run), how soon a 1,000-row list
 uploaded through the page and imported by the task worker is visible to its grid worker, and
 how long a further 60,000-row list takes.
@@ -37,6 +38,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--skip-xlsx", action="store_true")
+    parser.add_argument("--client-alone", type=Path, help=argparse.SUPPRESS)
     parser.add_argument(
         "--files",
         type=Path,
@@ -51,6 +53,9 @@ def main() -> int:
     import django
 
     django.setup()
+    if args.client_alone:
+        print(json.dumps(_client_alone(args.client_alone)))
+        return 0
     from django.core.management import call_command
 
     _migrate(call_command)
@@ -73,6 +78,7 @@ def main() -> int:
     results = {"rows": args.rows, "load": os.getloadavg()}
     results["copy"] = _raw_copy(files["reference"], files["reference_rows"])
     _reset()
+    results["client"] = _child_client_alone(files["csv"])
     results["csv"] = _child_import(files["csv"], work)
     results["floor"] = _write_floor(work)
     results["pages"] = _page_timings()
@@ -221,6 +227,60 @@ def _child_import(path: Path, work: Path) -> dict:
     }
 
 
+def _child_client_alone(path: Path) -> dict:
+    """The import's work outside the database, in a child process as the import runs it."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--client-alone", str(path)]
+    output = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True)
+    return json.loads(output.stdout)
+
+
+class _DiscardingStage:
+    """A stage that takes the staged rows and keeps only their size."""
+
+    def __init__(self) -> None:
+        self.bytes = 0
+
+    def write_csv(self, data: bytes) -> None:
+        self.bytes += len(data)
+
+
+def _client_alone(path: Path) -> dict:
+    """Reading, validating, encrypting, blind-indexing and matching a list with the import's
+    own functions and worker processes, the staged rows thrown away: the work an import does
+    outside the database. Seconds from the file's opening, modules loaded; CPU seconds of this
+    process and of its workers."""
+    import resource
+    from itertools import chain
+
+    from fangkong.imports.headers import find_header
+    from fangkong.imports.readers import open_table
+    from fangkong.screening.importer import _stage_rows
+    from fangkong.screening.matching import AddressMatcher
+    from fangkong.screening.parallel import worker_count
+    from fangkong.screening.rows import SYNONYMS, RowReader
+
+    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+    started = time.perf_counter()
+    rows = open_table(path, path.name).rows()
+    header, consumed = find_header(rows, SYNONYMS, {})
+    stage = _DiscardingStage()
+    workers = worker_count(path.stat().st_size)
+    stats = _stage_rows(
+        stage, RowReader(header), AddressMatcher(), chain(consumed, rows), None, workers
+    )
+    seconds = time.perf_counter() - started
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "rows": stats["rows"],
+        "seconds": seconds,
+        "main_cpu": own.ru_utime + own.ru_stime - cpu_before.ru_utime - cpu_before.ru_stime,
+        "workers_cpu": children.ru_utime + children.ru_stime,
+        "workers": workers,
+        "staged_mb": stage.bytes / 1e6,
+    }
+
+
 # What an import writes, in the order it writes it.
 WRITTEN_TABLES = ("people_person", "screening_screeningrecord", "screening_personsource")
 # What a record repeats of its person's registry entry.
@@ -265,6 +325,7 @@ def _write_floor(work: Path) -> dict:
         ]
         _dump(cursor, f"(SELECT {', '.join(columns)} FROM screening_screeningrecord)", lean)
     lean_seconds = _timed_restore({**dumps, "screening_screeningrecord": lean})
+    after_load = _timed_restore(dumps, indexes_after_load=True)
     seconds = _timed_restore(dumps)
     with connection.cursor() as cursor:
         # As the import left them: it refreshes the statistics of the tables it has grown.
@@ -276,6 +337,8 @@ def _write_floor(work: Path) -> dict:
         "seconds": seconds,
         "total": sum(seconds.values()),
         "lean_total": sum(lean_seconds.values()),
+        "after_load": after_load,
+        "after_load_total": sum(t for name, t in after_load.items() if name != "server CPU"),
     }
 
 
@@ -288,7 +351,11 @@ def _dump(cursor, source: str, path: Path) -> None:
             handle.write(block)
 
 
-def _timed_restore(dumps: dict[str, Path]) -> dict[str, float]:
+def _timed_restore(dumps: dict[str, Path], indexes_after_load: bool = False) -> dict[str, float]:
+    """Seconds per table (and, with indexes_after_load, for building the indexes): the people
+    and records tables' secondary indexes are dropped inside the transaction and built again
+    after the COPY, as a bulk load into tables nobody else may use meanwhile would do (their
+    primary keys stay: other tables' foreign keys hang on them)."""
     from django.db import connection, transaction
 
     with connection.cursor() as cursor:
@@ -296,6 +363,14 @@ def _timed_restore(dumps: dict[str, Path]) -> dict[str, float]:
         cursor.execute("CHECKPOINT")
     seconds = {}
     with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+        cpu_before = _process_cpu(backend)
+        rebuild = []
+        if indexes_after_load:
+            # One process builds each index, so that the server's CPU is this backend's.
+            cursor.execute("SET LOCAL max_parallel_maintenance_workers = 0")
+            rebuild = _drop_secondary_indexes(cursor, WRITTEN_TABLES[:2])
         for name, path in dumps.items():
             started = time.perf_counter()
             with (
@@ -305,7 +380,42 @@ def _timed_restore(dumps: dict[str, Path]) -> dict[str, float]:
                 while block := handle.read(1 << 20):
                     copy.write(block)
             seconds[name] = time.perf_counter() - started
-    return seconds
+        if rebuild:
+            started = time.perf_counter()
+            for statement in rebuild:
+                cursor.execute(statement)
+            seconds["index builds"] = time.perf_counter() - started
+        cpu = _process_cpu(backend) - cpu_before
+    return {**seconds, "server CPU": cpu} if indexes_after_load else seconds
+
+
+def _process_cpu(pid: int) -> float:
+    """User and system CPU seconds of a process on this machine (the server's backend)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _drop_secondary_indexes(cursor, tables: tuple[str, ...]) -> list[str]:
+    """Drop every index of the tables but their primary keys; the statements that build them
+    again, unique constraints included."""
+    cursor.execute(
+        "SELECT t.relname, i.relname, pg_get_indexdef(i.oid), c.conname FROM pg_index x "
+        "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+        "LEFT JOIN pg_constraint c ON c.conindid = i.oid AND c.conrelid = t.oid "
+        "WHERE t.relname = ANY(%s) AND NOT x.indisprimary",
+        [list(tables)],
+    )
+    rebuild = []
+    for table, index, definition, constraint in cursor.fetchall():
+        rebuild.append(definition)
+        if constraint:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{constraint}"')
+            rebuild.append(
+                f'ALTER TABLE {table} ADD CONSTRAINT "{constraint}" UNIQUE USING INDEX "{index}"'
+            )
+        else:
+            cursor.execute(f'DROP INDEX "{index}"')
+    return rebuild
 
 
 def _reset() -> None:
@@ -533,6 +643,33 @@ def _report(results: dict) -> None:
             f"({floor['lean_total']:.1f} s with records not repeating their person's identity); "
             f"highest ratio: {rows / floor['lean_total'] / copy['rate']:.2f}"
         )
+    if floor:
+        after = floor["after_load"]
+        print(
+            f"  write floor, indexes built after the load {rows / floor['after_load_total']:,.0f} "
+            f"rows/s ({floor['after_load_total']:.1f} s: "
+            + ", ".join(f"{name} {t:.1f} s" for name, t in after.items())
+            + f"); highest ratio: {rows / floor['after_load_total'] / copy['rate']:.2f}"
+        )
+    client = results.get("client")
+    if client:
+        cpu = client["main_cpu"] + client["workers_cpu"]
+        print(
+            f"  work outside the database {client['rows'] / client['seconds']:,.0f} rows/s "
+            f"({client['seconds']:.1f} s reading, validating, encrypting and matching, nothing "
+            f"written; CPU: main process {client['main_cpu']:.1f} s, {client['workers']} workers "
+            f"{client['workers_cpu']:.1f} s); highest ratio with no database at all: "
+            f"{client['rows'] / client['seconds'] / copy['rate']:.2f}"
+        )
+        if floor:
+            cores = os.cpu_count() or 1
+            bound = (cpu + floor["after_load"]["server CPU"]) / cores
+            print(
+                f"  both, perfectly overlapped on {cores} cores: at least {bound:.1f} s (CPU "
+                f"outside the database plus the server's CPU for the write floor with indexes "
+                f"built after the load, over the cores); highest ratio: "
+                f"{rows / bound / copy['rate']:.2f}"
+            )
     for name, t in results.get("pages", {}).items():
         print(f"  {name:<16} {t['ms']:>8.1f} ms  {t['queries']} queries")
     second = results["second"]

@@ -7,10 +7,11 @@ ratio to a raw COPY of the same rows (repeats left out) into a bare table with t
 columns and a unique index on the document column, measured in the same run; the write
 floor (the rows the CSV import wrote, COPY'd back alone, with their indexes maintained, then
 built after the load), the import's work outside the database alone (reading, validating,
-encrypting, matching; nothing written), and the highest ratio each leaves any import. Then, with the records in the database: how fast the county and city progress figures
-and overdue lists answer (and how many queries they run), how soon a 1,000-row list
-uploaded through the page and imported by the task worker is visible to its grid worker, and
-how long a further 60,000-row list takes.
+encrypting, matching; nothing written), and the highest ratio each leaves any import. Then,
+with the records in the database: how fast the county and city progress figures and overdue
+lists answer (and how many queries they run), how soon a 1,000-row list uploaded through the
+page and imported by the task worker is visible to its grid worker, and how long a further
+60,000-row list takes.
 Needs PostgreSQL (DATABASE_URL); on anything else it says so and exits.
 """
 

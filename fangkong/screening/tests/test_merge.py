@@ -4,7 +4,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from fangkong.core.identity import DocumentType
+from fangkong.people.identity import document_index
 from fangkong.people.models import Person
+from fangkong.people.tests.factories import person_in
 from fangkong.screening import merge
 from fangkong.screening.importer import result_json
 from fangkong.screening.models import MergeKind, PersonSource, ScreeningRecord, Status
@@ -72,6 +75,40 @@ def test_a_list_of_known_new_and_repeated_people_creates_each_new_person_once_fr
     assert records[0].person_id == known.pk
     assert records[1].person_id == records[2].person_id != records[3].person_id
     assert records[1].person.phone == "13912345678"
+
+
+def test_a_person_registered_between_the_match_and_the_insert_is_joined_not_duplicated(
+    run_import, monkeypatch, world
+):
+    """The people insert has no conflict clause: a document someone registered meanwhile makes
+    it fail, and it is made again leaving that document to its holder."""
+    create_people, insert_people = merge._create_people, merge._insert_people
+    clauses = []
+
+    def registered_meanwhile(*args):
+        person_in(world.home_village, name="王五", number=ID_C)
+        return create_people(*args)
+
+    def insert(*args):
+        clauses.append(args[-1])
+        return insert_people(*args)
+
+    monkeypatch.setattr(merge, "_create_people", registered_meanwhile)
+    monkeypatch.setattr(merge, "_insert_people", insert)
+    result = run_import(
+        csv_bytes(
+            [
+                HEADER,
+                row(1, "王五", ID_C, "13912345678", ADDRESS),
+                row(2, "赵六", ID_D, address=ADDRESS),
+            ]
+        )
+    )
+    assert clauses == ["", " ON CONFLICT DO NOTHING"]
+    assert result_json(result)["created"] == 1
+    holder = Person.objects.get(document_index=document_index(DocumentType.RESIDENT_ID, ID_C))
+    first, second = result.batch.records.order_by("row_number")
+    assert first.person_id == holder.pk and second.person.document_number == ID_D
 
 
 def test_new_people_are_created_with_encrypted_identifiers(run_import):

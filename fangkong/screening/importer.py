@@ -35,7 +35,7 @@ from fangkong.imports.readers import FileRefused, open_table
 from .matching import AddressMatcher, level_name
 from .merge import merge_stage
 from .models import ScreeningBatch
-from .parallel import staged_parts, worker_count
+from .parallel import collector_paused, staged_parts, worker_count
 from .rows import IGNORED_HEADERS, SYNONYMS, RowReader
 from .staging import Stage, is_postgres
 
@@ -161,15 +161,17 @@ def _stage_rows(stage, reader, matcher, rows, progress, workers: int = 1) -> dic
     count = 0
     errors: list[dict] = []
     as_csv = is_postgres()
-    for staged, part_errors, rows_in_part in staged_parts(reader, matcher, data, workers, as_csv):
-        if as_csv:
-            stage.write_csv(staged)
-        else:
-            stage.write(staged)
-        errors.extend(part_errors)
-        count += rows_in_part
-        if progress is not None:
-            progress(count)
+    parts = staged_parts(reader, matcher, data, workers, as_csv)
+    with collector_paused():
+        for staged, part_errors, rows_in_part in parts:
+            if as_csv:
+                stage.write_csv(staged)
+            else:
+                stage.write(staged)
+            errors.extend(part_errors)
+            count += rows_in_part
+            if progress is not None:
+                progress(count)
     return {"rows": count, "errors": errors}
 
 

@@ -12,11 +12,13 @@ whatever the file's size.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
 from collections import deque
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.utils import translation
@@ -62,7 +64,23 @@ def _start_worker(state: bytes) -> None:
 
 def validate_part(part: list[tuple[int, list]]) -> tuple[bytes | list[tuple], list[dict], int]:
     assert _reader is not None  # set by staged_parts, or by _start_worker in a worker
-    return stage_part(_reader, _matcher, part, _as_csv)
+    with collector_paused():
+        return stage_part(_reader, _matcher, part, _as_csv)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a block that allocates masses of objects
+    that never form cycles (cells, tuples, strings: reference counting frees them). Each
+    automatic collection walked every object alive, the process's modules and the part in
+    hand included: a quarter of a worker's time on a list, a sixth of the reading process's."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def staged_parts(
@@ -110,4 +128,4 @@ def _parts(rows: Iterable) -> Iterator[list[tuple[int, list]]]:
         yield part
 
 
-__all__ = ["staged_parts", "validate_part", "worker_count"]
+__all__ = ["collector_paused", "staged_parts", "validate_part", "worker_count"]

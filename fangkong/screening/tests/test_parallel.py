@@ -1,5 +1,7 @@
 """Big files are read by worker processes: the result must be the same as in one process."""
 
+import gc
+
 import pytest
 
 from fangkong.screening import parallel
@@ -62,3 +64,18 @@ def test_a_file_that_breaks_off_while_read_in_parallel_stores_nothing(
     assert result.refused.startswith("文件第") and "行附近有无法识别的字符" in result.refused
     assert not ScreeningBatch.objects.exists()
     assert Person.objects.count() == people_before
+
+
+def test_the_garbage_collector_pauses_for_a_block_and_comes_back_whatever_happens():
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), parallel.collector_paused():
+        with parallel.collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # an inner pause leaves the outer one paused
+        raise RuntimeError
+    assert gc.isenabled()
+
+
+def test_an_import_leaves_the_garbage_collector_running(run_import):
+    run_import(_list(30))
+    assert gc.isenabled()

@@ -35,13 +35,13 @@ def main(db: str, path: str, mode: str) -> None:
         time.sleep(60)
 
     if mode == "merging":
-        original = merge._link_repeats
+        original = merge._link_open_lists
 
         def link_then_wait(batch, people):
             original(batch, people)
             wait("merging")
 
-        merge._link_repeats = link_then_wait
+        merge._link_open_lists = link_then_wait
     actor = Actor.build(
         user=None, region=Region.objects.get(code="4331"), role=Role.COMPREHENSIVE_STAFF
     )

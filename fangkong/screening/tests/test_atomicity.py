@@ -46,7 +46,7 @@ def test_a_crash_in_the_middle_of_the_merge_stores_nothing(run_import, monkeypat
         assert ScreeningRecord.objects.filter(batch=batch).count() == 20  # written, then…
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(merge, "_link_repeats", crash)
+    monkeypatch.setattr(merge, "_link_open_lists", crash)
     with pytest.raises(RuntimeError):
         run_import(_rows(20))
     assert ScreeningBatch.objects.count() == 0

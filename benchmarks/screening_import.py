@@ -364,11 +364,11 @@ def _timed_restore(dumps: dict[str, Path], indexes_after_load: bool = False) -> 
         cursor.execute("CHECKPOINT")
     seconds = {}
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        backend = cursor.fetchone()[0]
-        cpu_before = _process_cpu(backend)
         rebuild = []
         if indexes_after_load:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+            cpu_before = _process_cpu(backend)
             # One process builds each index, so that the server's CPU is this backend's.
             cursor.execute("SET LOCAL max_parallel_maintenance_workers = 0")
             rebuild = _drop_secondary_indexes(cursor, WRITTEN_TABLES[:2])
@@ -381,13 +381,13 @@ def _timed_restore(dumps: dict[str, Path], indexes_after_load: bool = False) -> 
                 while block := handle.read(1 << 20):
                     copy.write(block)
             seconds[name] = time.perf_counter() - started
-        if rebuild:
+        if indexes_after_load:
             started = time.perf_counter()
             for statement in rebuild:
                 cursor.execute(statement)
             seconds["index builds"] = time.perf_counter() - started
-        cpu = _process_cpu(backend) - cpu_before
-    return {**seconds, "server CPU": cpu} if indexes_after_load else seconds
+            seconds["server CPU"] = _process_cpu(backend) - cpu_before
+    return seconds
 
 
 def _process_cpu(pid: int) -> float:

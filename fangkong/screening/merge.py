@@ -142,7 +142,7 @@ def merge_stage(*, stage: Stage, batch: ScreeningBatch, actor: Actor) -> dict:
 def _create_people(stage: Stage, newcomers: str, actor: Actor, now) -> int:
     """One person per first row of a document nobody held when the list was matched.
 
-    A plain insert: checking every row for a conflict cost a fifth of it (a million rows).
+    A plain insert: checking every row for a conflict cost a quarter of it (a million rows).
     Should someone have registered one of these people since the match (a checkpoint, another
     list), the unique index refuses the insert; it is taken back to its savepoint and made
     again leaving out the documents taken meanwhile, and the records join whoever holds them."""

@@ -158,12 +158,7 @@ def test_a_small_list_refreshes_statistics_only_when_it_grows_a_table_by_a_tenth
         cursor.execute("ANALYZE screening_screeningrecord")
     rows = ScreeningRecord.objects.count()
 
-    def analyzed(added: int) -> bool:
-        with CaptureQueriesContext(connection) as queries:
-            merge._analyze_if_grown(ScreeningRecord, added)
-        return any(q["sql"].startswith("ANALYZE") for q in queries)
-
-    assert not analyzed(rows // 10) and analyzed(rows // 10 + 1)
+    assert not _analyzes(rows // 10) and _analyzes(rows // 10 + 1)
 
 
 def test_a_list_of_more_than_two_thousand_rows_refreshes_statistics_of_any_table(monkeypatch):
@@ -171,10 +166,12 @@ def test_a_list_of_more_than_two_thousand_rows_refreshes_statistics_of_any_table
         pytest.skip("planner statistics are PostgreSQL's")
     monkeypatch.setattr(merge, "_scalar", lambda sql, params=(): 1_000_000.0)  # reltuples
 
-    def analyzed(added: int) -> bool:
-        with CaptureQueriesContext(connection) as queries:
-            merge._analyze_if_grown(ScreeningRecord, added)
-        return any(q["sql"].startswith("ANALYZE") for q in queries)
+    assert not _analyzes(merge.ANALYZE_FROM_ROWS)
+    assert _analyzes(merge.ANALYZE_FROM_ROWS + 1)
 
-    assert not analyzed(merge.ANALYZE_FROM_ROWS)
-    assert analyzed(merge.ANALYZE_FROM_ROWS + 1)
+
+def _analyzes(added: int) -> bool:
+    """Whether the merge refreshes the records' statistics after a list of `added` rows."""
+    with CaptureQueriesContext(connection) as queries:
+        merge._analyze_if_grown(ScreeningRecord, added)
+    return any(q["sql"].startswith("ANALYZE") for q in queries)

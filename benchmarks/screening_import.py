@@ -235,16 +235,6 @@ def _child_client_alone(path: Path) -> dict:
     return json.loads(output.stdout)
 
 
-class _DiscardingStage:
-    """A stage that takes the staged rows and keeps only their size."""
-
-    def __init__(self) -> None:
-        self.bytes = 0
-
-    def write_csv(self, data: bytes) -> None:
-        self.bytes += len(data)
-
-
 def _client_alone(path: Path) -> dict:
     """Reading, validating, encrypting, blind-indexing and matching a list with the import's
     own functions and worker processes, the staged rows thrown away: the work an import does
@@ -255,30 +245,33 @@ def _client_alone(path: Path) -> dict:
 
     from fangkong.imports.headers import find_header
     from fangkong.imports.readers import open_table
-    from fangkong.screening.importer import _stage_rows
+    from fangkong.screening.importer import data_rows
     from fangkong.screening.matching import AddressMatcher
-    from fangkong.screening.parallel import worker_count
+    from fangkong.screening.parallel import staged_parts, worker_count
     from fangkong.screening.rows import SYNONYMS, RowReader
 
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
     rows = open_table(path, path.name).rows()
     header, consumed = find_header(rows, SYNONYMS, {})
-    stage = _DiscardingStage()
+    data = data_rows(header, chain(consumed, rows))
     workers = worker_count(path.stat().st_size)
-    stats = _stage_rows(
-        stage, RowReader(header), AddressMatcher(), chain(consumed, rows), None, workers
-    )
+    count = staged_bytes = 0
+    for frame, _errors, rows_in_part in staged_parts(
+        RowReader(header), AddressMatcher(), data, workers
+    ):
+        count += rows_in_part
+        staged_bytes += frame.estimated_size()
     seconds = time.perf_counter() - started
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
-        "rows": stats["rows"],
+        "rows": count,
         "seconds": seconds,
         "main_cpu": own.ru_utime + own.ru_stime - cpu_before.ru_utime - cpu_before.ru_stime,
         "workers_cpu": children.ru_utime + children.ru_stime,
         "workers": workers,
-        "staged_mb": stage.bytes / 1e6,
+        "staged_mb": staged_bytes / 1e6,
     }
 
 

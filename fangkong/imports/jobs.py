@@ -8,6 +8,8 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from fangkong.core.actor import Actor
@@ -16,6 +18,8 @@ from .headers import normalize_header
 from .models import ColumnMapping, ImportJob, JobStatus
 
 HASH_CHUNK = 1024 * 1024
+# Per running job: the connection its progress is written on (PostgreSQL), until it finishes.
+_PROGRESS_CONNECTIONS: dict[int, BaseDatabaseWrapper] = {}
 
 
 def file_sha256(path: str | Path) -> str:
@@ -56,9 +60,32 @@ def job_create(
 
 
 def job_progress(job: ImportJob, rows_read: int) -> None:
-    """Progress is written with a plain UPDATE so it never waits for the import's data."""
-    ImportJob.objects.filter(pk=job.pk).update(rows_read=rows_read, status=JobStatus.RUNNING)
+    """Progress is written with a plain UPDATE so it never waits for the import's data. On
+    PostgreSQL an import writes its rows inside one transaction as it reads them, so progress
+    goes through a connection of the job's own, committed at once; on SQLite the rows wait in
+    temporary tables until the end, and the import's connection writes it."""
     job.rows_read = rows_read
+    if connection.vendor != "postgresql":
+        ImportJob.objects.filter(pk=job.pk).update(rows_read=rows_read, status=JobStatus.RUNNING)
+        return
+    side = _PROGRESS_CONNECTIONS.get(job.pk)
+    if side is None:
+        side = _PROGRESS_CONNECTIONS[job.pk] = connections.create_connection(DEFAULT_DB_ALIAS)
+    with side.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {ImportJob._meta.db_table} SET rows_read = %s, status = %s WHERE id = %s",
+            [rows_read, JobStatus.RUNNING, job.pk],
+        )
+
+
+def progress_connection(job: ImportJob) -> BaseDatabaseWrapper | None:
+    return _PROGRESS_CONNECTIONS.get(job.pk)
+
+
+def _close_progress(job: ImportJob) -> None:
+    side = _PROGRESS_CONNECTIONS.pop(job.pk, None)
+    if side is not None:
+        side.close()
 
 
 def job_start(job: ImportJob) -> None:
@@ -75,7 +102,8 @@ def job_finish(
     job.result = result or {}
     job.object_id = str(object_id or "")
     job.finished_at = timezone.now()
-    job.save(update_fields=["status", "message", "result", "object_id", "finished_at"])
+    _close_progress(job)
+    job.save(update_fields=["status", "message", "result", "object_id", "finished_at", "rows_read"])
 
 
 def remembered_mappings(*, kind: str, source: str) -> dict[str, str]:

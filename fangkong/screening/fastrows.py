@@ -9,13 +9,12 @@ rows.RowReader exactly as before, so messages and normalisation are those of the
 
 Identifiers are encrypted and blind-indexed per value; addresses are matched once per
 distinct spelling (digits do not name places, see matching.AddressMatcher.cached_match).
-The part comes back as the staging table's columns, in CSV ready for COPY on PostgreSQL.
+The part comes back as a frame of STAGE_SCHEMA, which screening.writer resolves and writes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import polars as pl
 
@@ -63,14 +62,12 @@ STAGE_SCHEMA = pl.Schema(
         "errors": pl.String,
     }
 )
-NULLABLE = ("birth_date", "arrived_at")
-COPY_NULL = r"\N"
 
 
 def stage_part(
-    reader: RowReader, matcher, part: list[tuple[int, list]], as_csv: bool
-) -> tuple[bytes | list[tuple], list[dict], int]:
-    """(the part's staged rows as COPY CSV or as tuples, its errors in row order, row count)."""
+    reader: RowReader, matcher, part: list[tuple[int, list]]
+) -> tuple[pl.DataFrame, list[dict], int]:
+    """(the part's staged rows as a frame of STAGE_SCHEMA, its errors in row order, row count)."""
     plain, others = _split(reader, part)
     frames = []
     if plain:
@@ -87,11 +84,7 @@ def stage_part(
             staged.append(staged_values(row, matcher.cached_match(row.address)))
         frames.append(pl.DataFrame(staged, schema=STAGE_SCHEMA, orient="row"))
     frame = pl.concat(frames) if len(frames) > 1 else frames[0]
-    if not as_csv:
-        return frame.rows(), errors, frame.height
-    buffer = io.BytesIO()
-    frame.write_csv(buffer, include_header=False, null_value=COPY_NULL)
-    return buffer.getvalue(), errors, frame.height
+    return frame, errors, frame.height
 
 
 def _split(reader: RowReader, part) -> tuple[list, list]:

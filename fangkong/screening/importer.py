@@ -1,26 +1,28 @@
-"""Importing a pushed list: read, validate every row, stage, then one set-based merge.
+"""Importing a pushed list: read and validate every row, write it as it comes, then merge.
 
 1. The file is opened (anything that is not a readable table is refused) and hashed; a file
    already imported is refused unless a repeat is asked for.
 2. The header row is found among the first rows (title rows above it are skipped), with the
    synonyms in rows.SYNONYMS and the mappings users remembered for this source.
-3. Rows are read, validated, assigned to a region and staged in chunks (constant memory):
-   identifiers are normalised, encrypted and indexed on the way.
-4. One transaction then de-duplicates in the file by blind index, matches known people,
-   creates the new ones, writes the records, links repeats to their primary record and adds
-   the list to the history of people it names again. Nothing is stored if anything fails.
+3. A thread reads, validates and assigns the rows part by part (constant memory), identifiers
+   normalised, encrypted and indexed on the way; each part is de-duplicated against the parts
+   before by blind index, matched against the registry and written (screening.writer) while
+   the next is read.
+4. The list's people already on an open list join it there, the people's histories gain the
+   list, and the batch is counted (screening.merge). All of it is one transaction: nothing is
+   stored if anything fails.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,13 +35,16 @@ from fangkong.imports.jobs import file_sha256, remembered_mappings
 from fangkong.imports.readers import FileRefused, open_table
 
 from .matching import AddressMatcher, level_name
-from .merge import merge_stage
+from .merge import finish_list
 from .models import ScreeningBatch
-from .parallel import collector_paused, staged_parts, worker_count
+from .parallel import staged_parts, worker_count
 from .rows import IGNORED_HEADERS, SYNONYMS, RowReader
-from .staging import Stage, is_postgres
+from .sql import is_postgres
+from .writer import CopySink, ListWriter, TempSink
 
 MAPPING_KIND = "screening"
+# An import whose new people or ids were taken by another writer meanwhile runs again (once).
+ATTEMPTS = 2
 
 
 @dataclass
@@ -98,21 +103,23 @@ def screening_import(
 
 
 def _import(actor, path, filename, options, progress) -> ImportResult:
+    """Someone may register one of the list's people (a checkpoint, another list) after the
+    part naming them was matched against the registry: the document's unique index then
+    refuses the new person, nothing of the import stays, and it runs again, finding them."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return _import_once(actor, path, filename, options, progress)
+        except IntegrityError:
+            if attempt == ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _import_once(actor, path, filename, options, progress) -> ImportResult:
     source = open_table(path, filename)
     sha = file_sha256(path)
     if not options.allow_duplicate:
-        earlier = ScreeningBatch.objects.filter(file_sha256=sha).order_by("id").first()
-        if earlier is not None:
-            raise FileRefused(
-                _(
-                    "文件“%(name)s”已于%(at)s导入过（批次 %(id)s），未重复导入；确需再次导入请选择“允许重复导入”"  # noqa: E501
-                )
-                % {
-                    "name": filename,
-                    "at": timezone.localtime(earlier.created_at).strftime("%Y-%m-%d %H:%M"),
-                    "id": earlier.pk,
-                }
-            )
+        _refuse_repeated_file(filename, sha)
     rows = source.rows()
     remembered = remembered_mappings(kind=MAPPING_KIND, source=options.source)
     header, consumed = find_header(rows, SYNONYMS, remembered)
@@ -122,33 +129,100 @@ def _import(actor, path, filename, options, progress) -> ImportResult:
             % {"name": filename}
         )
     reader = RowReader(header)
-    matcher = AddressMatcher()
-    stage = Stage()
-    started = time.perf_counter()
-    try:
-        workers = worker_count(path.stat().st_size)
-        stats = _stage_rows(stage, reader, matcher, chain(consumed, rows), progress, workers)
-        staged_at = time.perf_counter()
-        if stats["rows"] == 0:
-            raise FileRefused(_("文件“%(name)s”只有表头，没有数据行") % {"name": filename})
-        stage.analyze()
-        with transaction.atomic():
-            batch = _create_batch(actor, options, filename, sha, header)
-            summary = merge_stage(stage=stage, batch=batch, actor=actor)
-            summary.update(rows=stats["rows"], errors=stats["errors"])
-            summary["timings"]["read_validate_stage"] = round(staged_at - started, 2)
-            summary["timings"]["workers"] = workers
-            _finish_batch(batch, summary)
-            audit_record(
-                actor=actor,
-                action="screening.batch.imported",
-                obj=batch,
-                changes={k: v for k, v in summary.items() if k not in ("errors", "timings")},
-            )
-    finally:
-        stage.drop()
+    data = data_rows(header, chain(consumed, rows))
+    workers = worker_count(path.stat().st_size)
+    parts = staged_parts(reader, AddressMatcher(), data, workers)
+    stored = _store_on_postgres if is_postgres() else _store_on_sqlite
+    batch, summary = stored(parts, actor, options, filename, sha, header, progress)
+    summary["timings"]["workers"] = workers
     unknown = [label for label in header.unknown if label not in IGNORED_HEADERS]
     return ImportResult(batch=batch, unknown_headers=unknown, summary=summary)
+
+
+def _refuse_repeated_file(filename: str, sha: str) -> None:
+    earlier = ScreeningBatch.objects.filter(file_sha256=sha).order_by("id").first()
+    if earlier is not None:
+        raise FileRefused(
+            _(
+                "文件“%(name)s”已于%(at)s导入过（批次 %(id)s），未重复导入；确需再次导入请选择“允许重复导入”"  # noqa: E501
+            )
+            % {
+                "name": filename,
+                "at": timezone.localtime(earlier.created_at).strftime("%Y-%m-%d %H:%M"),
+                "id": earlier.pk,
+            }
+        )
+
+
+def _store_on_postgres(parts, actor, options, filename, sha, header, progress):
+    """The batch first, then every part COPY'd as it comes, in the one transaction."""
+    with transaction.atomic():
+        batch = _create_batch(actor, options, filename, sha, header)
+        writer = _writer(CopySink(), batch.pk, actor, batch.deadline)
+        stats = _write_parts(parts, writer, progress, filename)
+        return batch, _finish(batch, writer, stats, actor)
+
+
+def _store_on_sqlite(parts, actor, options, filename, sha, header, progress):
+    """Every part into temporary tables as it comes, then the batch and the move in the one
+    transaction (SQLite has one writer: progress is written while the parts are read)."""
+    sink = TempSink()
+    try:
+        received = options.received_at or timezone.now()
+        deadline = received + dt.timedelta(
+            hours=deadline_hours_for(options.category, options.deadline_hours)
+        )
+        writer = _writer(sink, 0, actor, deadline)
+        stats = _write_parts(parts, writer, progress, filename)
+        with transaction.atomic():
+            batch = _create_batch(actor, options, filename, sha, header, received)
+            sink.move(batch.pk)
+            return batch, _finish(batch, writer, stats, actor)
+    finally:
+        sink.drop()
+
+
+def _writer(sink, batch_id: int, actor: Actor, deadline: dt.datetime) -> ListWriter:
+    registrar = actor.user.pk if actor.user else None
+    return ListWriter(
+        sink=sink, batch_id=batch_id, registrar=registrar, now=timezone.now(), deadline=deadline
+    )
+
+
+def _write_parts(parts, writer: ListWriter, progress, filename: str) -> dict:
+    started = time.perf_counter()
+    count = 0
+    errors: list[dict] = []
+    for frame, part_errors, rows_in_part in parts:
+        writer.add(frame)
+        errors.extend(part_errors)
+        count += rows_in_part
+        if progress is not None:
+            progress(count)
+    if count == 0:
+        raise FileRefused(_("文件“%(name)s”只有表头，没有数据行") % {"name": filename})
+    return {"rows": count, "errors": errors, "seconds": round(time.perf_counter() - started, 2)}
+
+
+def _finish(batch: ScreeningBatch, writer: ListWriter, stats: dict, actor: Actor) -> dict:
+    summary = finish_list(
+        batch=batch, known=writer.known, created=writer.created, written=writer.written
+    )
+    summary.update(rows=stats["rows"], errors=stats["errors"])
+    summary["timings"] = {"read_validate_write": stats["seconds"], **summary["timings"]}
+    _finish_batch(batch, summary)
+    audit_record(
+        actor=actor,
+        action="screening.batch.imported",
+        obj=batch,
+        changes={k: v for k, v in summary.items() if k not in ("errors", "timings")},
+    )
+    return summary
+
+
+def data_rows(header, rows: Iterable) -> Iterator:
+    """The rows below the header that hold anything."""
+    return (r for r in rows if r.number > header.row.number and not is_blank(r.cells))
 
 
 def _usable(header) -> bool:
@@ -156,27 +230,8 @@ def _usable(header) -> bool:
     return "name" in fields and bool(fields & {"document_number", "phone"})
 
 
-def _stage_rows(stage, reader, matcher, rows, progress, workers: int = 1) -> dict:
-    data = (r for r in rows if r.number > reader.header.row.number and not is_blank(r.cells))
-    count = 0
-    errors: list[dict] = []
-    as_csv = is_postgres()
-    parts = staged_parts(reader, matcher, data, workers, as_csv)
-    with collector_paused():
-        for staged, part_errors, rows_in_part in parts:
-            if as_csv:
-                stage.write_csv(staged)
-            else:
-                stage.write(staged)
-            errors.extend(part_errors)
-            count += rows_in_part
-            if progress is not None:
-                progress(count)
-    return {"rows": count, "errors": errors}
-
-
-def _create_batch(actor, options, filename, sha, header) -> ScreeningBatch:
-    received = options.received_at or timezone.now()
+def _create_batch(actor, options, filename, sha, header, received=None) -> ScreeningBatch:
+    received = received or options.received_at or timezone.now()
     hours = deadline_hours_for(options.category, options.deadline_hours)
     return ScreeningBatch.objects.create(
         source=options.source or _("省级推送"),

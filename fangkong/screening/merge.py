@@ -1,31 +1,21 @@
-"""The set-based merge of a staged list into people, records and person histories.
-
-Runs inside the import's transaction. Statements, not rows: a fixed number of queries
-whatever the size of the list, the same SQL on PostgreSQL and SQLite.
+"""What follows the writing of a list (screening.writer), inside the import's transaction:
+the tables' statistics, the list's people already on another open list, the people's
+histories and the batch's counts. Statements, not rows: a fixed number of queries whatever
+the size of the list, the same SQL on PostgreSQL and SQLite.
 """
 
 from __future__ import annotations
 
 import time
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 from django.utils import timezone
 
-from fangkong.core.actor import Actor
 from fangkong.people.models import Person
 
 from .matching import LEVEL_NAMES
 from .models import MergeKind, PersonSource, ScreeningBatch, ScreeningRecord, Status
-from .staging import (
-    Stage,
-    datetime_expr,
-    db_datetime,
-    insert_select,
-    is_postgres,
-    json_expr,
-    q,
-    table,
-)
+from .sql import db_datetime, insert_select, is_postgres, q, table
 
 # Columns a merged record copies from its primary so both read the same.
 MIRRORED = [
@@ -55,9 +45,6 @@ MIRRORED = [
 ]
 
 
-# Memory for the merge's hash joins and grouping (PostgreSQL only, for the import's
-# transaction): at the default 4 MB a million-row list spills them to temporary files.
-MERGE_WORK_MEM = "128MB"
 # A list that adds more than this share of a table's rows, or more rows than
 # ANALYZE_FROM_ROWS, has the table's statistics refreshed before the joins that follow. Planned
 # on statistics that have never seen the new batch, they expect one row and nest loops over it:
@@ -90,161 +77,37 @@ class _Clock:
         self.last = now
 
 
-def merge_stage(*, stage: Stage, batch: ScreeningBatch, actor: Actor) -> dict:
+def finish_list(*, batch: ScreeningBatch, known: list[int], created: int, written: int) -> dict:
+    """After the list's rows are written: statistics, open lists, histories and counts."""
     clock = _Clock()
-    s = stage.name
-    person = table(Person)
-    now = timezone.now()
-    if is_postgres():
-        _execute(f"SET LOCAL work_mem = '{MERGE_WORK_MEM}'")
-    firsts = stage.temp(
-        "firsts",
-        f"SELECT doc_type, doc_index, MIN(row_number) AS first_row FROM {s} "
-        "WHERE NOT invalid AND doc_index <> '' GROUP BY doc_type, doc_index",
-        index=["doc_index", "doc_type"],
-    )
-    join_person = (
-        f"JOIN {person} p ON p.document_index = f.doc_index AND p.document_type = f.doc_type "
-        "AND p.document_index <> ''"
-    )
-    known = stage.temp(
-        "known",
-        f"SELECT f.doc_type, f.doc_index, f.first_row, p.id AS person_id FROM {firsts} f "
-        f"{join_person}",
-        index=["doc_index", "doc_type"],
-    )
-    matched = _scalar(f"SELECT COUNT(*) FROM {known}")
-    newcomers = stage.temp(
-        "newcomers",
-        f"SELECT f.first_row FROM {firsts} f LEFT JOIN {known} k ON k.doc_index = f.doc_index "
-        "AND k.doc_type = f.doc_type WHERE k.person_id IS NULL",
-    )
-    clock.lap("match")
-    created = _create_people(stage, newcomers, actor, now)
     _analyze_if_grown(Person, created)
-    clock.lap("people")
-    people = stage.temp(
-        "people",
-        f"SELECT f.doc_type, f.doc_index, f.first_row, p.id AS person_id FROM {firsts} f "
-        f"{join_person}",
-        index=["doc_index", "doc_type"],
-    )
-    _insert_records(stage, people, batch, now)
-    clock.lap("records")
-    _link_open_lists(batch, people)
-    _record_sources(batch, known, now)
+    _analyze_if_grown(ScreeningRecord, written)
+    people = _known_people(batch, known)
+    try:
+        _link_open_lists(batch, people)
+        _record_sources(batch, people, timezone.now())
+    finally:
+        _execute(f"DROP TABLE IF EXISTS {people}")
     clock.lap("links")
     counts = _counts(batch)
     clock.lap("counts")
-    return {"matched": matched, "created": created, **counts, "timings": clock.laps}
+    return {"matched": len(known), "created": created, **counts, "timings": clock.laps}
 
 
-def _create_people(stage: Stage, newcomers: str, actor: Actor, now) -> int:
-    """One person per first row of a document nobody held when the list was matched.
-
-    A plain insert: checking every row for a conflict cost a quarter of it (a million rows).
-    Should someone have registered one of these people since the match (a checkpoint, another
-    list), the unique index refuses the insert; it is taken back to its savepoint and made
-    again leaving out the documents taken meanwhile, and the records join whoever holds them."""
-    try:
-        with transaction.atomic():
-            return _insert_people(stage, newcomers, actor, now, "")
-    except IntegrityError:
-        return _insert_people(stage, newcomers, actor, now, " ON CONFLICT DO NOTHING")
-
-
-def _insert_people(stage: Stage, newcomers: str, actor: Actor, now, on_conflict: str) -> int:
-    """Joined on the row number: an integer hash join, where joining on the document let the
-    planner pick an index probe per staged row (8.5 of 25 s at a million rows)."""
-    s = stage.name
-    when = db_datetime(now)
-    return insert_select(
-        Person,
-        {
-            "name": "s.name",
-            "sex": "s.sex",
-            "birth_date": "s.birth_date",
-            "document_type": "s.doc_type",
-            "document_number": "s.doc_number",
-            "document_index": "s.doc_index",
-            "phone": "s.phone",
-            "phone_index": "s.phone_index",
-            "current_address": "SUBSTR(s.address, 1, 200)",
-            "region": "s.region_id",
-            "registered_by": ("%s", [actor.user.pk if actor.user else None]),
-            "created_at": ("%s", [when]),
-            "updated_at": ("%s", [when]),
-        },
-        f"FROM {s} s JOIN {newcomers} n ON n.first_row = s.row_number{on_conflict}",
-        [],
-    )
-
-
-def _insert_records(stage: Stage, people: str, batch: ScreeningBatch, now) -> None:
-    """Every row but the repeats first, then the repeats, each pointing at the record of its
-    person's first row, found by (batch, row) once written: updating the repeats afterwards
-    rewrote each of them through all the record's indexes (2.5 s at a million rows)."""
-    s = stage.name
-    r = table(ScreeningRecord)
-    person = (
-        f"JOIN {people} m ON m.doc_index = s.doc_index AND m.doc_type = s.doc_type "
-        "AND NOT s.invalid"
-    )
-    written = _insert_record_rows(
-        stage,
-        batch,
-        now,
-        {"merge_kind": "''"},
-        f"FROM {s} s LEFT {person} WHERE m.first_row IS NULL OR m.first_row = s.row_number",
-        [],
-    )
-    # The statistics must know the batch before the repeats are joined to its records.
-    _analyze_if_grown(ScreeningRecord, written)
-    _insert_record_rows(
-        stage,
-        batch,
-        now,
-        {"merge_kind": ("%s", [MergeKind.FILE]), "merged_into": "p.id"},
-        f"FROM {s} s {person} AND m.first_row <> s.row_number "
-        f"JOIN {r} p ON p.batch_id = %s AND p.row_number = m.first_row",
-        [batch.pk],
-    )
-
-
-def _insert_record_rows(
-    stage: Stage, batch: ScreeningBatch, now, merging: dict, tail_sql: str, params: list
-) -> int:
-    return insert_select(
-        ScreeningRecord,
-        {
-            "batch": ("%s", [batch.pk]),
-            "row_number": "s.row_number",
-            "values": json_expr("s.raw"),
-            "secret_values": "s.secret",
-            "person": "m.person_id",
-            "name": "s.name",
-            "document_type": "s.doc_type",
-            "document_number": "s.doc_number",
-            "document_index": "s.doc_index",
-            "phone": "s.phone",
-            "phone_index": "s.phone_index",
-            "address": "s.address",
-            "source_place": "s.source_place",
-            "arrived_at": datetime_expr("s.arrived_at"),
-            "health_code": "s.health_code",
-            "note": "s.note",
-            "region": "s.region_id",
-            "assigned_level": "s.level",
-            "status": ("%s", [Status.PUSHED]),
-            "invalid": "s.invalid",
-            "errors": json_expr("s.errors"),
-            **merging,
-            "deadline": ("%s", [db_datetime(batch.deadline)]),
-            "created_at": ("%s", [db_datetime(now)]),
-        },
-        tail_sql,
-        params,
-    )
+def _known_people(batch: ScreeningBatch, known: list[int]) -> str:
+    """A temporary table of the people the list matched in the registry."""
+    name = f"screening_known_{batch.pk}"
+    _execute(f"CREATE TEMP TABLE {name} (person_id bigint)")
+    with connection.cursor() as cursor:
+        if is_postgres():
+            with cursor.cursor.copy(f"COPY {name} (person_id) FROM STDIN") as copy:
+                for person in known:
+                    copy.write_row((person,))
+            cursor.execute(f"ANALYZE {name}")
+        else:
+            cursor.executemany(f"INSERT INTO {name} VALUES (%s)", [(p,) for p in known])
+            cursor.execute(f"CREATE INDEX {name}_ix ON {name} (person_id)")
+    return name
 
 
 def _analyze_if_grown(model: type[Person] | type[ScreeningRecord], added: int) -> None:

@@ -1,6 +1,6 @@
-"""Reading rows in parallel for big files: validation, encryption and address matching are
-CPU-bound, so worker processes share them while the main process reads the file and streams
-the results into the staging table.
+"""Reading rows ahead of the writing: validation, encryption and address matching are
+CPU-bound, so a thread reads the file and validates its parts (big files: hands them to worker
+processes) while the importing thread writes the parts before into the database.
 
 Workers are started fresh ("spawn", not "fork": the column library's thread pool does not
 survive a fork of a process that has used it, and a long-running process may have imported
@@ -8,6 +8,9 @@ a small list in-process before). Each worker sets Django up from the inherited e
 receives the row reader, the address matcher, the field key and the active language, and
 never touches the database. At most IN_FLIGHT parts are queued, so memory stays flat
 whatever the file's size.
+
+The reading thread never touches the database either: the importing thread's connection and
+its transaction stay its own.
 """
 
 from __future__ import annotations
@@ -16,10 +19,12 @@ import gc
 import multiprocessing
 import os
 import pickle
-from collections import deque
-from collections.abc import Iterable, Iterator
+import queue
+import threading
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 
+import polars as pl
 from django.conf import settings
 from django.utils import translation
 
@@ -37,7 +42,8 @@ START_TIMEOUT = 120
 
 _reader: RowReader | None = None
 _matcher = None
-_as_csv = False
+
+Part = tuple[pl.DataFrame, list[dict], int]
 
 
 def worker_count(file_size: int) -> int:
@@ -57,19 +63,19 @@ def _start_worker(state: bytes) -> None:
     django.setup(set_prefix=False)
     from fangkong.core import crypto
 
-    reader, matcher, as_csv, field_key, language = pickle.loads(state)
+    reader, matcher, field_key, language = pickle.loads(state)
     settings.FIELD_KEY = field_key
     crypto.clear_key_cache()
     if language:
         translation.activate(language)
-    global _reader, _matcher, _as_csv
-    _reader, _matcher, _as_csv = reader, matcher, as_csv
+    global _reader, _matcher
+    _reader, _matcher = reader, matcher
 
 
-def validate_part(part: list[tuple[int, list]]) -> tuple[bytes | list[tuple], list[dict], int]:
+def validate_part(part: list[tuple[int, list]]) -> Part:
     assert _reader is not None  # set by staged_parts, or by _start_worker in a worker
     with collector_paused():
-        return stage_part(_reader, _matcher, part, _as_csv)
+        return stage_part(_reader, _matcher, part)
 
 
 @contextmanager
@@ -88,38 +94,89 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def staged_parts(
-    reader: RowReader, matcher, rows: Iterable, workers: int, as_csv: bool = False
-) -> Iterator[tuple[bytes | list[tuple], list[dict], int]]:
-    """(staged rows as COPY CSV or tuples, errors, row count) per part of PART_ROWS rows,
-    in file order."""
-    global _reader, _matcher, _as_csv
+def staged_parts(reader: RowReader, matcher, rows: Iterable, workers: int) -> Iterator[Part]:
+    """(staged rows as a frame of fastrows.STAGE_SCHEMA, errors, row count) per part of
+    PART_ROWS rows, in file order, read and validated ahead by a thread of their own (and
+    worker processes when `workers` > 1). An error while reading is raised here; leaving the
+    loop early stops the reading."""
+    global _reader, _matcher
     parts = _parts(rows)
     if workers <= 1:
-        _reader, _matcher, _as_csv = reader, matcher, as_csv
-        yield from map(validate_part, parts)
+        _reader, _matcher = reader, matcher
+        yield from _read_ahead(lambda: map(validate_part, parts))
         return
     matcher.cache.clear()
     pool = multiprocessing.get_context("spawn").Pool(
         workers,
         initializer=_start_worker,
-        initargs=(
-            pickle.dumps((reader, matcher, as_csv, settings.FIELD_KEY, translation.get_language())),
-        ),
+        initargs=(pickle.dumps((reader, matcher, settings.FIELD_KEY, translation.get_language())),),
     )
     try:
         # A worker that cannot start is replaced by the pool again and again: fail instead.
         pool.apply_async(os.getpid).get(timeout=START_TIMEOUT)
-        pending: deque = deque()
-        for part in parts:
-            pending.append(pool.apply_async(validate_part, (part,)))
-            if len(pending) >= IN_FLIGHT:
-                yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
+        submitted = _read_ahead(lambda: (pool.apply_async(validate_part, (p,)) for p in parts))
+        try:
+            for pending in submitted:
+                yield pending.get()
+        finally:
+            submitted.close()  # the reading thread stops before the pool does
     finally:
         pool.terminate()
         pool.join()
+
+
+_DONE = object()
+
+
+class _Failed:
+    def __init__(self, error: BaseException):
+        self.error = error
+
+
+def _read_ahead(produce: Callable[[], Iterator]) -> Generator:
+    """The items of produce(), made by a thread of their own at most IN_FLIGHT ahead of the
+    consumer: the file is read (and validated) while the consumer waits for the database,
+    which releases the interpreter lock. The thread ends with the items, on an error (raised
+    to the consumer) or when the consumer stops."""
+    items: queue.Queue = queue.Queue(maxsize=IN_FLIGHT)
+    stop = threading.Event()
+    language = translation.get_language()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                items.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def run() -> None:
+        if language:
+            translation.activate(language)
+        try:
+            with collector_paused():
+                for item in produce():
+                    if not put(item):
+                        return
+        except BaseException as error:  # noqa: BLE001 - handed to the consumer and re-raised
+            put(_Failed(error))
+            return
+        put(_DONE)
+
+    thread = threading.Thread(target=run, name="import-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = items.get()
+            if item is _DONE:
+                return
+            if isinstance(item, _Failed):
+                raise item.error
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _parts(rows: Iterable) -> Iterator[list[tuple[int, list]]]:

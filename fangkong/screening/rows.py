@@ -292,7 +292,7 @@ class RowReader:
 
 
 def staged_values(row: StagedRow, region_code: str) -> tuple:
-    """The row as the staging table's columns (see screening.importer.STAGE_COLUMNS)."""
+    """The row as the columns of fastrows.STAGE_SCHEMA."""
     document, phone = row.document_number, row.phone
     return (
         row.row_number,

@@ -21,7 +21,7 @@ from fangkong.regions.models import Region
 
 from .merge import mirror_into_merged
 from .models import Outcome, OutgoingRepush, ScreeningRecord, Status
-from .staging import table
+from .sql import table
 
 PARENT_LENGTH = {12: 9, 9: 6, 6: 4}
 

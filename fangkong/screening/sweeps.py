@@ -55,7 +55,7 @@ from .intake import (
 )
 from .merge import mirror_into_merged
 from .models import MergeKind, PersonSource, ScreeningBatch, ScreeningRecord, Source, Status
-from .staging import db_datetime, insert_select, is_postgres, table
+from .sql import db_datetime, insert_select, is_postgres, table
 
 # Pushed checks older than this are left alone: their arrival's monitoring is over.
 LOOKBACK = dt.timedelta(days=14)

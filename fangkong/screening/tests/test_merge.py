@@ -12,6 +12,7 @@ from fangkong.screening import merge
 from fangkong.screening.importer import result_json
 from fangkong.screening.models import MergeKind, PersonSource, ScreeningRecord, Status
 from fangkong.screening.services import record_verify
+from fangkong.screening.writer import CopySink, TempSink
 
 from .conftest import HEADER, ID_A, ID_B, ID_C, ID_D, csv_bytes, row
 
@@ -77,24 +78,24 @@ def test_a_list_of_known_new_and_repeated_people_creates_each_new_person_once_fr
     assert records[1].person.phone == "13912345678"
 
 
-def test_a_person_registered_between_the_match_and_the_insert_is_joined_not_duplicated(
+def test_a_person_registered_between_the_match_and_the_write_is_joined_not_duplicated(
     run_import, monkeypatch, world
 ):
-    """The people insert has no conflict clause: a document someone registered meanwhile makes
-    it fail, and it is made again leaving that document to its holder."""
-    create_people, insert_people = merge._create_people, merge._insert_people
-    clauses = []
+    """New people are written without a conflict check: a document someone registered after
+    the list was matched against the registry makes the write fail, nothing stays, and the
+    import runs again, joining the holder. The first match is made to miss the holder, as a
+    match made just before the registration would."""
+    person_in(world.home_village, name="王五", number=ID_C)
+    found = []
+    for sink in (CopySink, TempSink):
 
-    def registered_meanwhile(*args):
-        person_in(world.home_village, name="王五", number=ID_C)
-        return create_people(*args)
+        def registry(self, doc_type, indexes, original=sink.registry):
+            result = {} if not found else original(self, doc_type, indexes)
+            found.append(set(result))
+            return result
 
-    def insert(*args):
-        clauses.append(args[-1])
-        return insert_people(*args)
-
-    monkeypatch.setattr(merge, "_create_people", registered_meanwhile)
-    monkeypatch.setattr(merge, "_insert_people", insert)
+        monkeypatch.setattr(sink, "registry", registry)
+    people_before = Person.objects.count()
     result = run_import(
         csv_bytes(
             [
@@ -104,9 +105,10 @@ def test_a_person_registered_between_the_match_and_the_insert_is_joined_not_dupl
             ]
         )
     )
-    assert clauses == ["", " ON CONFLICT DO NOTHING"]
-    assert result_json(result)["created"] == 1
     holder = Person.objects.get(document_index=document_index(DocumentType.RESIDENT_ID, ID_C))
+    assert found == [set(), {holder.document_index}]
+    assert result_json(result)["created"] == 1 and result_json(result)["matched"] == 1
+    assert Person.objects.count() == people_before + 1
     first, second = result.batch.records.order_by("row_number")
     assert first.person_id == holder.pk and second.person.document_number == ID_D
 

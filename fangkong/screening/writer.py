@@ -1,0 +1,325 @@
+"""Writing a list into the people registry and its records part by part, as it is read.
+
+A thread reads and validates the list ahead (screening.parallel); each part it hands over is
+resolved here and written at once: on PostgreSQL with COPY into the tables, inside the
+import's one transaction, so the server writes one part while the next is being validated;
+on SQLite into temporary tables, moved into the tables in one transaction at the end.
+
+Resolving a part, in file order:
+- A row with a valid document is keyed by its blind index, held as two 64-bit halves per
+  document type (32 bytes a document: a million documents take about 30 MB).
+- A document the list named before makes the row a repeat of that first row: same person,
+  merged into its record (merge_kind "file").
+- The documents new to the list are looked up in the registry (one query per part and
+  document type): a known person is matched, an unknown one is created from the first row.
+- New people and records take their ids from the tables' sequences before anything is
+  written, so a record names its person and its first row's record as it is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import polars as pl
+from django.db import connection
+from django.db.models import JSONField, Model
+
+from fangkong.people.models import Person
+
+from .models import MergeKind, ScreeningRecord, Status
+from .sql import db_datetime, q, table
+
+KEY = ["hi", "lo"]
+# Blind indexes are 32 hex characters: two halves of 16.
+HALF = 16
+LINKS = pl.Schema({"row_number": pl.Int64, "person_id": pl.Int64, "first_record": pl.Int64})
+SEEN = pl.Schema(
+    {"hi": pl.UInt64, "lo": pl.UInt64, "person_id": pl.Int64, "first_record": pl.Int64}
+)
+
+
+class ListWriter:
+    def __init__(self, *, sink, batch_id: int, registrar: int | None, now, deadline) -> None:
+        self.sink = sink
+        self.batch_id = batch_id
+        self.registrar = registrar
+        self.now = sink.timestamp(now)
+        self.deadline = sink.timestamp(deadline)
+        self.seen: dict[str, pl.DataFrame] = {}
+        self.known: list[int] = []
+        self.created = 0
+        self.written = 0
+
+    def add(self, part: pl.DataFrame) -> None:
+        part = part.sort("row_number").with_columns(
+            pl.Series("id", self.sink.next_ids(ScreeningRecord, part.height), dtype=pl.Int64),
+            pl.when(~pl.col("invalid") & (pl.col("doc_index") != ""))
+            .then(pl.col("doc_type"))
+            .alias("key_type"),
+            _half(0).alias("hi"),
+            _half(1).alias("lo"),
+        )
+        doc_types = part["key_type"].drop_nulls().unique().sort().to_list()
+        links = [self._resolve(part, doc_type) for doc_type in doc_types]
+        part = part.join(pl.concat(links) if links else LINKS.to_frame(), "row_number", "left")
+        self.sink.write(ScreeningRecord, self._records(part))
+        self.written += part.height
+
+    def _resolve(self, part: pl.DataFrame, doc_type: str) -> pl.DataFrame:
+        """(row_number, person_id, first_record) of the part's rows with this document type."""
+        rows = part.filter(pl.col("key_type") == doc_type).select(
+            "row_number", "id", "doc_index", *KEY
+        )
+        seen = self.seen.get(doc_type, SEEN.to_frame())
+        earlier = seen.join(rows.select(KEY), on=KEY, how="semi")
+        firsts = (
+            rows.join(earlier, on=KEY, how="anti")
+            .unique(subset=KEY, keep="first", maintain_order=True)
+            .select("row_number", "id", "doc_index", *KEY)
+        )
+        found = self.sink.registry(doc_type, firsts["doc_index"].to_list())
+        matched = [found.get(index) for index in firsts["doc_index"]]
+        new_ids = iter(self.sink.next_ids(Person, matched.count(None)))
+        firsts = firsts.with_columns(
+            pl.Series("person_id", [p or next(new_ids) for p in matched], dtype=pl.Int64),
+            pl.Series("new", [p is None for p in matched], dtype=pl.Boolean),
+        )
+        self.known.extend(p for p in matched if p is not None)
+        newcomers = firsts.filter("new").select("row_number", "person_id")
+        if newcomers.height:
+            self.sink.write(Person, self._people(part.join(newcomers, "row_number", "inner")))
+            self.created += newcomers.height
+        added = firsts.select(*KEY, "person_id", pl.col("id").alias("first_record"))
+        self.seen[doc_type] = pl.concat([seen, added], rechunk=False)
+        return rows.join(pl.concat([earlier, added]), on=KEY, how="left").select(LINKS.names())
+
+    def _people(self, rows: pl.DataFrame) -> pl.DataFrame:
+        return model_frame(
+            Person,
+            rows,
+            {
+                "id": pl.col("person_id"),
+                "name": pl.col("name"),
+                "sex": pl.col("sex"),
+                "birth_date": pl.col("birth_date"),
+                "document_type": pl.col("doc_type"),
+                "document_number": pl.col("doc_number"),
+                "document_index": pl.col("doc_index"),
+                "phone": pl.col("phone"),
+                "phone_index": pl.col("phone_index"),
+                "current_address": pl.col("address").str.slice(0, 200),
+                "region": pl.col("region_id"),
+                "registered_by": pl.lit(self.registrar, dtype=pl.Int64),
+                "created_at": pl.lit(self.now),
+                "updated_at": pl.lit(self.now),
+            },
+        )
+
+    def _records(self, part: pl.DataFrame) -> pl.DataFrame:
+        repeat = pl.col("first_record").is_not_null() & (pl.col("first_record") != pl.col("id"))
+        return model_frame(
+            ScreeningRecord,
+            part,
+            {
+                "id": pl.col("id"),
+                "batch": pl.lit(self.batch_id, dtype=pl.Int64),
+                "row_number": pl.col("row_number"),
+                "values": pl.col("raw"),
+                "secret_values": pl.col("secret"),
+                "person": pl.col("person_id"),
+                "name": pl.col("name"),
+                "document_type": pl.col("doc_type"),
+                "document_number": pl.col("doc_number"),
+                "document_index": pl.col("doc_index"),
+                "phone": pl.col("phone"),
+                "phone_index": pl.col("phone_index"),
+                "address": pl.col("address"),
+                "source_place": pl.col("source_place"),
+                "arrived_at": pl.col("arrived_at"),
+                "health_code": pl.col("health_code"),
+                "note": pl.col("note"),
+                "region": pl.col("region_id"),
+                "assigned_level": pl.col("level"),
+                "status": pl.lit(str(Status.PUSHED)),
+                "invalid": pl.col("invalid"),
+                "errors": pl.col("errors"),
+                "merged_into": pl.when(repeat).then(pl.col("first_record")),
+                "merge_kind": pl.when(repeat)
+                .then(pl.lit(str(MergeKind.FILE)))
+                .otherwise(pl.lit("")),
+                "deadline": pl.lit(self.deadline),
+                "created_at": pl.lit(self.now),
+            },
+        )
+
+
+def _half(n: int) -> pl.Expr:
+    return (
+        pl.col("doc_index")
+        .str.slice(n * HALF, HALF)
+        .str.to_integer(base=16, dtype=pl.UInt64, strict=False)
+    )
+
+
+def model_frame(model: type[Model], rows: pl.DataFrame, exprs: dict[str, pl.Expr]):
+    """The model's table columns, in order, from the given expressions; every other concrete
+    field takes its default, so a new nullable or defaulted field needs no change here."""
+    columns = []
+    for field in model._meta.concrete_fields:
+        assert field.column is not None  # every concrete field has a column
+        expr = exprs.get(field.name)
+        if expr is None:
+            expr = pl.lit(_default(field))
+        columns.append(expr.alias(field.column))
+    return rows.select(columns)
+
+
+def _default(field):
+    if field.has_default():
+        value = field.get_default()
+    elif field.null:
+        return None
+    elif field.blank:
+        return ""
+    else:
+        raise ValueError(f"{field.model.__name__}.{field.name} needs a value")
+    if isinstance(field, JSONField):
+        return json.dumps(value)
+    return str(value) if isinstance(value, str) else value  # choices are str subclasses
+
+
+class CopySink:
+    """PostgreSQL: parts are COPY'd into the tables inside the import's transaction."""
+
+    def timestamp(self, value: dt.datetime) -> str:
+        return value.isoformat()
+
+    def next_ids(self, model: type[Model], count: int) -> list[int]:
+        if not count:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [model._meta.db_table, count],
+            )
+            return [value for (value,) in cursor.fetchall()]
+
+    def registry(self, doc_type: str, indexes: list[str]) -> dict[str, int]:
+        if not indexes:
+            return {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT document_index, id FROM {table(Person)} WHERE document_type = %s "
+                "AND document_index = ANY(%s) AND document_index <> ''",
+                [doc_type, indexes],
+            )
+            return dict(cursor.fetchall())
+
+    def write(self, model: type[Model], frame: pl.DataFrame) -> None:
+        buffer = io.BytesIO()
+        frame.write_csv(buffer, include_header=False, null_value=r"\N", quote_style="non_numeric")
+        names = ", ".join(q(name) for name in frame.columns)
+        with (
+            connection.wrap_database_errors,
+            connection.cursor() as cursor,
+            cursor.cursor.copy(
+                f"COPY {table(model)} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+            ) as copy,
+        ):
+            copy.write(buffer.getvalue())
+
+    def move(self, batch_id: int) -> None:
+        """Nothing to move: the parts are in the tables already."""
+
+    def drop(self) -> None:
+        """Nothing to drop."""
+
+
+class TempSink:
+    """SQLite: parts go to temporary tables, which do not hold the database's write lock
+    (the upload page's progress is written meanwhile), and are moved into the tables in the
+    import's transaction. Ids continue each table's sequence; should another writer take one
+    of them in between, the move fails on the primary key and the import runs again."""
+
+    def __init__(self) -> None:
+        self.tables: dict[type[Model], str] = {}
+        self.next: dict[type[Model], int] = {}
+
+    def timestamp(self, value: dt.datetime) -> str:
+        return db_datetime(value)
+
+    def next_ids(self, model: type[Model], count: int) -> list[int]:
+        if model not in self.next:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT MAX(id) FROM {table(model)} UNION ALL "
+                    "SELECT MAX(seq) FROM sqlite_sequence WHERE name = %s",
+                    [model._meta.db_table],
+                )
+                self.next[model] = max(value or 0 for (value,) in cursor.fetchall()) + 1
+        start = self.next[model]
+        self.next[model] += count
+        return list(range(start, start + count))
+
+    def registry(self, doc_type: str, indexes: list[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        size = 500
+        with connection.cursor() as cursor:
+            for start in range(0, len(indexes), size):
+                chunk = indexes[start : start + size]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(
+                    f"SELECT document_index, id FROM {table(Person)} WHERE document_type = %s "
+                    f"AND document_index IN ({marks}) AND document_index <> ''",
+                    [doc_type, *chunk],
+                )
+                found.update(cursor.fetchall())
+        return found
+
+    def write(self, model: type[Model], frame: pl.DataFrame) -> None:
+        name = self.tables.get(model)
+        with connection.cursor() as cursor:
+            if name is None:
+                name = self.tables[model] = f"fangkong_import_{model._meta.db_table}"
+                cursor.execute(f"DROP TABLE IF EXISTS temp.{name}")
+                cursor.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {table(model)} WHERE 0")
+            rows = frame.rows()
+            if model is ScreeningRecord:
+                at = frame.columns.index("arrived_at")
+                rows = [(*r[:at], _utc_text(r[at]), *r[at + 1 :]) for r in rows]
+            names = ", ".join(q(c) for c in frame.columns)
+            marks = ", ".join(["%s"] * len(frame.columns))
+            cursor.executemany(f"INSERT INTO {name} ({names}) VALUES ({marks})", rows)
+
+    def move(self, batch_id: int) -> None:
+        with connection.cursor() as cursor:
+            for model, name in self.tables.items():
+                columns = [f.column for f in model._meta.concrete_fields if f.column]
+                selects = [
+                    "%s" if model is ScreeningRecord and c == "batch_id" else q(c) for c in columns
+                ]
+                cursor.execute(
+                    f"INSERT INTO {table(model)} ({', '.join(q(c) for c in columns)}) "
+                    f"SELECT {', '.join(selects)} FROM {name} ORDER BY id",
+                    [batch_id] if model is ScreeningRecord else [],
+                )
+
+    def drop(self) -> None:
+        with connection.cursor() as cursor:
+            for name in self.tables.values():
+                cursor.execute(f"DROP TABLE IF EXISTS temp.{name}")
+        self.tables = {}
+
+
+def _utc_text(value: str | None) -> str | None:
+    """An ISO timestamp with its offset as SQLite's naive UTC text."""
+    if value is None:
+        return None
+    moment = dt.datetime.fromisoformat(value).astimezone(dt.UTC).replace(tzinfo=None)
+    return moment.isoformat(sep=" ")
+
+
+def sink_for_this_database():
+    return CopySink() if connection.vendor == "postgresql" else TempSink()

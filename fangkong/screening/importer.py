@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -131,9 +132,10 @@ def _import_once(actor, path, filename, options, progress) -> ImportResult:
     reader = RowReader(header)
     data = data_rows(header, chain(consumed, rows))
     workers = worker_count(path.stat().st_size)
-    parts = staged_parts(reader, AddressMatcher(), data, workers)
-    stored = _store_on_postgres if is_postgres() else _store_on_sqlite
-    batch, summary = stored(parts, actor, options, filename, sha, header, progress)
+    store = _store_on_postgres if is_postgres() else _store_on_sqlite
+    # Closed on the way out whatever happens: the reading thread and the workers stop.
+    with closing(staged_parts(reader, AddressMatcher(), data, workers)) as parts:
+        batch, summary = store(parts, actor, options, filename, sha, header, progress)
     summary["timings"]["workers"] = workers
     unknown = [label for label in header.unknown if label not in IGNORED_HEADERS]
     return ImportResult(batch=batch, unknown_headers=unknown, summary=summary)

@@ -31,8 +31,8 @@ from django.utils import translation
 from .fastrows import stage_part
 from .rows import RowReader
 
-PART_ROWS = 20_000
-IN_FLIGHT = 6
+PART_ROWS = 10_000
+IN_FLIGHT = 3
 # Each worker sets Django up and loads its libraries (about 2 CPU seconds) before its first
 # part: on two cores, measured with this module's lists (130 bytes a row in CSV), 60,000 rows
 # took 1.6–2.1 s in one process and 3.7–4.7 s with two workers, 400,000 rows 7.0–7.6 s and

@@ -8,7 +8,7 @@ from fangkong.core.identity import DocumentType
 from fangkong.people.identity import document_index
 from fangkong.people.models import Person
 from fangkong.people.tests.factories import person_in
-from fangkong.screening import merge
+from fangkong.screening import merge, writer
 from fangkong.screening.importer import result_json
 from fangkong.screening.models import MergeKind, PersonSource, ScreeningRecord, Status
 from fangkong.screening.services import record_verify
@@ -53,9 +53,17 @@ def test_known_people_are_matched_by_blind_index_not_created(run_import, world):
     assert source.batch_id == result.batch.pk and source.row_number == 2
 
 
+@pytest.mark.parametrize("registry_read", [False, True], ids=["probed", "read-once"])
 def test_a_list_of_known_new_and_repeated_people_creates_each_new_person_once_from_the_first_row(
-    run_import, world
+    run_import, world, monkeypatch, registry_read
 ):
+    """On PostgreSQL the registry is probed, or read once when the list asks a tenth of it."""
+    monkeypatch.setattr(writer, "PERSON_ROW_BYTES", 10**12 if registry_read else 1)
+    reads = []
+    read_registry = CopySink._read_registry
+    monkeypatch.setattr(
+        CopySink, "_read_registry", lambda self: reads.append(1) or read_registry(self)
+    )
     known = Person.objects.filter(document_type="resident_id").first()
     before = Person.objects.count()
     result = run_import(
@@ -76,6 +84,7 @@ def test_a_list_of_known_new_and_repeated_people_creates_each_new_person_once_fr
     assert records[0].person_id == known.pk
     assert records[1].person_id == records[2].person_id != records[3].person_id
     assert records[1].person.phone == "13912345678"
+    assert len(reads) == (1 if registry_read and connection.vendor == "postgresql" else 0)
 
 
 def test_a_person_registered_between_the_match_and_the_write_is_joined_not_duplicated(

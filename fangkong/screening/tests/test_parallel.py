@@ -1,6 +1,7 @@
 """Big files are read by worker processes: the result must be the same as in one process."""
 
 import gc
+import threading
 
 import pytest
 
@@ -79,3 +80,37 @@ def test_the_garbage_collector_pauses_for_a_block_and_comes_back_whatever_happen
 def test_an_import_leaves_the_garbage_collector_running(run_import):
     run_import(_list(30))
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_failure_while_writing_stops_the_reading_and_stores_nothing(
+    run_import, monkeypatch, settings, workers
+):
+    """The writing fails after two parts: the error comes through, nothing of the parts
+    written stays, and the reading thread (and the workers) are gone."""
+    from fangkong.people.models import Person
+    from fangkong.screening.models import ScreeningBatch
+    from fangkong.screening.writer import ListWriter
+
+    monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0 if workers > 1 else 10**12)
+    monkeypatch.setattr(parallel, "PART_ROWS", 500)
+    settings.SCREENING_IMPORT_WORKERS = workers
+    people_before = Person.objects.count()
+    add = ListWriter.add
+    written = []
+
+    def add_then_fail(self, part):
+        if len(written) == 2:
+            raise RuntimeError("disk full")
+        written.append(part.height)
+        add(self, part)
+
+    monkeypatch.setattr(ListWriter, "add", add_then_fail)
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        run_import(_list(3_000))
+
+    assert written == [500, 500]
+    assert not ScreeningBatch.objects.exists()
+    assert Person.objects.count() == people_before
+    assert not [t for t in threading.enumerate() if t.name == "import-reader"]

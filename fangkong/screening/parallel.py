@@ -94,7 +94,9 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def staged_parts(reader: RowReader, matcher, rows: Iterable, workers: int) -> Iterator[Part]:
+def staged_parts(
+    reader: RowReader, matcher, rows: Iterable, workers: int
+) -> Generator[Part, None, None]:
     """(staged rows as a frame of fastrows.STAGE_SCHEMA, errors, row count) per part of
     PART_ROWS rows, in file order, read and validated ahead by a thread of their own (and
     worker processes when `workers` > 1). An error while reading is raised here; leaving the

@@ -237,7 +237,7 @@ def _child_client_alone(path: Path) -> dict:
 
 def _client_alone(path: Path) -> dict:
     """Reading, validating, encrypting, blind-indexing and matching a list with the import's
-    own functions and worker processes, the staged rows thrown away: the work an import does
+    own functions and worker processes, the validated parts thrown away: the work an import does
     outside the database. Seconds from the file's opening, modules loaded; CPU seconds of this
     process and of its workers."""
     import resource

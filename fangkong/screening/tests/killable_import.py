@@ -1,8 +1,8 @@
 """Run by test_atomicity in a child process: an import that can be killed at a chosen step.
 
-    python killable_import.py DB FILE setup|staging|merging
+    python killable_import.py DB FILE setup|writing|merging
 
-"setup" migrates the SQLite database and builds the test world. "staging" and "merging"
+"setup" migrates the SQLite database and builds the test world. "writing" and "merging"
 print a line when that step is under way and then wait to be killed.
 """
 
@@ -49,7 +49,7 @@ def main(db: str, path: str, mode: str) -> None:
         actor=actor,
         path=path,
         options=importer.ImportOptions(category="risk_area", allow_duplicate=True),
-        progress=(lambda n: wait("staging")) if mode == "staging" else None,
+        progress=(lambda n: wait("writing")) if mode == "writing" else None,
     )
 
 

@@ -75,13 +75,13 @@ def _counts(db) -> tuple[int, int, int]:
         )
 
 
-def test_an_import_killed_while_staging_or_merging_leaves_nothing(tmp_path):
+def test_an_import_killed_while_writing_or_merging_leaves_nothing(tmp_path):
     db, path = tmp_path / "kill.sqlite3", tmp_path / "list.csv"
     path.write_bytes(_rows(2000))
     setup = _child(db, path, "setup")
     assert setup.wait(timeout=300) == 0, setup.stderr.read()
     before = _counts(db)
-    for mode in ("staging", "merging"):
+    for mode in ("writing", "merging"):
         child = _child(db, path, mode)
         try:
             line = child.stdout.readline().strip()

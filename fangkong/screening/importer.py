@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,6 +46,7 @@ from .writer import CopySink, ListWriter, TempSink
 MAPPING_KIND = "screening"
 # An import whose new people or ids were taken by another writer meanwhile runs again (once).
 ATTEMPTS = 2
+DEADLOCK_DETECTED = "40P01"
 
 
 @dataclass
@@ -106,14 +107,22 @@ def screening_import(
 def _import(actor, path, filename, options, progress) -> ImportResult:
     """Someone may register one of the list's people (a checkpoint, another list) after the
     part naming them was matched against the registry: the document's unique index then
-    refuses the new person, nothing of the import stays, and it runs again, finding them."""
+    refuses the new person, nothing of the import stays, and it runs again, finding them.
+    Two lists naming the same new people in different orders may wait for each other; the
+    server then rolls one back, and it runs again too."""
     for attempt in range(1, ATTEMPTS + 1):
         try:
             return _import_once(actor, path, filename, options, progress)
-        except IntegrityError:
-            if attempt == ATTEMPTS:
+        except (IntegrityError, OperationalError) as exc:
+            if attempt == ATTEMPTS or not _run_again_after(exc):
                 raise
     raise AssertionError("unreachable")
+
+
+def _run_again_after(error: Exception) -> bool:
+    if isinstance(error, IntegrityError):
+        return True
+    return getattr(error.__cause__, "sqlstate", None) == DEADLOCK_DETECTED
 
 
 def _import_once(actor, path, filename, options, progress) -> ImportResult:

@@ -33,6 +33,9 @@ def test_progress_on_postgresql_goes_through_a_connection_of_the_jobs_own(job):
     side = progress_connection(job)
     assert side is not None and side.connection is not None and side is not connection
     assert side.get_autocommit()
+    with side.cursor() as cursor:
+        cursor.execute("SHOW lock_timeout")
+        assert cursor.fetchone()[0] == "1s"  # a locked job row skips a count, never waits
 
     job_finish(job, status=JobStatus.DONE)
 

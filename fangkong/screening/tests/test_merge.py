@@ -1,7 +1,7 @@
 """De-duplication in the file, matching known people, merging across open lists."""
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 
 from fangkong.core.identity import DocumentType
@@ -120,6 +120,39 @@ def test_a_person_registered_between_the_match_and_the_write_is_joined_not_dupli
     assert Person.objects.count() == people_before + 1
     first, second = result.batch.records.order_by("row_number")
     assert first.person_id == holder.pk and second.person.document_number == ID_D
+
+
+class _ServerError(Exception):
+    """What psycopg raises, as far as the import looks at it."""
+
+    def __init__(self, sqlstate: str):
+        super().__init__(sqlstate)
+        self.sqlstate = sqlstate
+
+
+@pytest.mark.parametrize(
+    ("sqlstate", "runs_again"), [("40P01", True), ("53100", False)], ids=["deadlock", "disk-full"]
+)
+def test_an_import_the_server_rolled_back_for_a_deadlock_runs_again(
+    run_import, monkeypatch, sqlstate, runs_again
+):
+    calls = []
+    for sink in (CopySink, TempSink):
+
+        def registry(self, doc_type, indexes, original=sink.registry):
+            calls.append(1)
+            if len(calls) == 1:
+                raise OperationalError("rolled back") from _ServerError(sqlstate)
+            return original(self, doc_type, indexes)
+
+        monkeypatch.setattr(sink, "registry", registry)
+    data = csv_bytes([HEADER, row(1, "王五", ID_C, "13912345678", ADDRESS)])
+    if not runs_again:
+        with pytest.raises(OperationalError):
+            run_import(data)
+        return
+    result = run_import(data)
+    assert len(calls) == 2 and result_json(result)["created"] == 1
 
 
 def test_new_people_are_created_with_encrypted_identifiers(run_import):

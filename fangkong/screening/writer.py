@@ -40,13 +40,17 @@ LINKS = pl.Schema({"row_number": pl.Int64, "person_id": pl.Int64, "first_record"
 LOOKUP_KEYS = 1_000
 # Bytes a person takes in the registry's table, about (identifiers encrypted, address).
 PERSON_ROW_BYTES = 300
+# SQLite binds each document as a variable: well below the oldest limit of 999.
+SQLITE_LOOKUP_KEYS = 500
 SEEN = pl.Schema(
     {"hi": pl.UInt64, "lo": pl.UInt64, "person_id": pl.Int64, "first_record": pl.Int64}
 )
 
 
 class ListWriter:
-    def __init__(self, *, sink, batch_id: int, registrar: int | None, now, deadline) -> None:
+    def __init__(
+        self, *, sink: CopySink | TempSink, batch_id: int, registrar: int | None, now, deadline
+    ) -> None:
         self.sink = sink
         self.batch_id = batch_id
         self.registrar = registrar
@@ -168,7 +172,7 @@ def _half(n: int) -> pl.Expr:
     )
 
 
-def model_frame(model: type[Model], rows: pl.DataFrame, exprs: dict[str, pl.Expr]):
+def model_frame(model: type[Model], rows: pl.DataFrame, exprs: dict[str, pl.Expr]) -> pl.DataFrame:
     """The model's table columns, in order, from the given expressions; every other concrete
     field takes its default, so a new nullable or defaulted field needs no change here."""
     columns = []
@@ -198,14 +202,14 @@ def _default(field):
 class CopySink:
     """PostgreSQL: parts are COPY'd into the tables inside the import's transaction."""
 
-    def timestamp(self, value: dt.datetime) -> str:
-        return value.isoformat()
-
     def __init__(self) -> None:
         self.sequences: dict[type[Model], str] = {}
         self.snapshot: pl.DataFrame | None = None
         self.registry_size: float | None = None
         self.probed = 0
+
+    def timestamp(self, value: dt.datetime) -> str:
+        return value.isoformat()
 
     def next_ids(self, model: type[Model], count: int) -> list[int]:
         """The sequence is named once: pg_get_serial_sequence() per row cost 3.5 µs a value,
@@ -320,10 +324,9 @@ class TempSink:
 
     def registry(self, doc_type: str, indexes: list[str]) -> dict[str, int]:
         found: dict[str, int] = {}
-        size = 500
         with connection.cursor() as cursor:
-            for start in range(0, len(indexes), size):
-                chunk = indexes[start : start + size]
+            for start in range(0, len(indexes), SQLITE_LOOKUP_KEYS):
+                chunk = indexes[start : start + SQLITE_LOOKUP_KEYS]
                 marks = ", ".join(["%s"] * len(chunk))
                 cursor.execute(
                     f"SELECT document_index, id FROM {table(Person)} WHERE document_type = %s "
@@ -374,7 +377,3 @@ def _utc_text(value: str | None) -> str | None:
         return None
     moment = dt.datetime.fromisoformat(value).astimezone(dt.UTC).replace(tzinfo=None)
     return moment.isoformat(sep=" ")
-
-
-def sink_for_this_database():
-    return CopySink() if connection.vendor == "postgresql" else TempSink()

@@ -82,12 +82,11 @@ def finish_list(*, batch: ScreeningBatch, known: list[int], created: int, writte
     clock = _Clock()
     _analyze_if_grown(Person, created)
     _analyze_if_grown(ScreeningRecord, written)
+    # Made inside the import's transaction: should anything fail, it goes with the rest.
     people = _known_people(batch, known)
-    try:
-        _link_open_lists(batch, people)
-        _record_sources(batch, people, timezone.now())
-    finally:
-        _execute(f"DROP TABLE IF EXISTS {people}")
+    _link_open_lists(batch, people)
+    _record_sources(batch, people, timezone.now())
+    _execute(f"DROP TABLE {people}")
     clock.lap("links")
     counts = _counts(batch)
     clock.lap("counts")

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import DataError, connection
 
 from fangkong.people.models import Person
 from fangkong.screening import merge
@@ -39,15 +40,22 @@ def _rows(count: int) -> bytes:
 
 
 @pytest.mark.django_db
-def test_a_crash_in_the_middle_of_the_merge_stores_nothing(run_import, monkeypatch):
+@pytest.mark.parametrize("failure", ["process", "database"])
+def test_a_crash_in_the_middle_of_the_merge_stores_nothing(run_import, monkeypatch, failure):
+    """The error that stopped the merge is the one raised (a database error leaves the
+    transaction unusable: nothing may run after it but the rollback)."""
     people_before = Person.objects.count()
 
     def crash(batch, people):
         assert ScreeningRecord.objects.filter(batch=batch).count() == 20  # written, then…
+        if failure == "database":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1 / (COUNT(*) - COUNT(*)) FROM " + people)
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(merge, "_link_open_lists", crash)
-    with pytest.raises(RuntimeError):
+    expected = DataError if failure == "database" and connection.vendor == "postgresql" else None
+    with pytest.raises(expected or RuntimeError):
         run_import(_rows(20))
     assert ScreeningBatch.objects.count() == 0
     assert ScreeningRecord.objects.count() == 0 and PersonSource.objects.count() == 0

@@ -245,21 +245,16 @@ def _client_alone(path: Path) -> dict:
 
     from fangkong.imports.headers import find_header
     from fangkong.imports.readers import open_table
-    from fangkong.screening.importer import data_rows
-    from fangkong.screening.matching import AddressMatcher
-    from fangkong.screening.parallel import staged_parts, worker_count
-    from fangkong.screening.rows import SYNONYMS, RowReader
+    from fangkong.screening.importer import list_parts
+    from fangkong.screening.rows import SYNONYMS
 
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
     rows = open_table(path, path.name).rows()
     header, consumed = find_header(rows, SYNONYMS, {})
-    data = data_rows(header, chain(consumed, rows))
-    workers = worker_count(path.stat().st_size)
+    workers, parts = list_parts(path, header, chain(consumed, rows))
     count = staged_bytes = 0
-    for frame, _errors, rows_in_part in staged_parts(
-        RowReader(header), AddressMatcher(), data, workers
-    ):
+    for frame, _errors, rows_in_part in parts:
         count += rows_in_part
         staged_bytes += frame.estimated_size()
     seconds = time.perf_counter() - started

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
 from itertools import chain
@@ -38,7 +38,7 @@ from fangkong.imports.readers import FileRefused, open_table
 from .matching import AddressMatcher, level_name
 from .merge import finish_list
 from .models import ScreeningBatch
-from .parallel import staged_parts, worker_count
+from .parallel import Part, staged_parts, worker_count
 from .rows import IGNORED_HEADERS, SYNONYMS, RowReader
 from .sql import is_postgres
 from .writer import CopySink, ListWriter, TempSink
@@ -138,12 +138,10 @@ def _import_once(actor, path, filename, options, progress) -> ImportResult:
             _("文件“%(name)s”前15行中没有找到可识别的表头：至少需要“姓名”和“身份证号”或“手机号”列")
             % {"name": filename}
         )
-    reader = RowReader(header)
-    data = data_rows(header, chain(consumed, rows))
-    workers = worker_count(path.stat().st_size)
+    workers, parts_read = list_parts(path, header, chain(consumed, rows))
     store = _store_on_postgres if is_postgres() else _store_on_sqlite
     # Closed on the way out whatever happens: the reading thread and the workers stop.
-    with closing(staged_parts(reader, AddressMatcher(), data, workers)) as parts:
+    with closing(parts_read) as parts:
         batch, summary = store(parts, actor, options, filename, sha, header, progress)
     summary["timings"]["workers"] = workers
     unknown = [label for label in header.unknown if label not in IGNORED_HEADERS]
@@ -180,10 +178,7 @@ def _store_on_sqlite(parts, actor, options, filename, sha, header, progress):
     sink = TempSink()
     try:
         received = options.received_at or timezone.now()
-        deadline = received + dt.timedelta(
-            hours=deadline_hours_for(options.category, options.deadline_hours)
-        )
-        writer = _writer(sink, 0, actor, deadline)
+        writer = _writer(sink, 0, actor, _deadline(options, received))
         stats = _write_parts(parts, writer, progress, filename)
         with transaction.atomic():
             batch = _create_batch(actor, options, filename, sha, header, received)
@@ -231,14 +226,23 @@ def _finish(batch: ScreeningBatch, writer: ListWriter, stats: dict, actor: Actor
     return summary
 
 
-def data_rows(header, rows: Iterable) -> Iterator:
-    """The rows below the header that hold anything."""
-    return (r for r in rows if r.number > header.row.number and not is_blank(r.cells))
+def list_parts(path: Path, header, rows: Iterable) -> tuple[int, Generator[Part, None, None]]:
+    """(worker processes, the validated parts) of the rows below the header that hold
+    anything, read ahead as parallel.staged_parts does."""
+    data = (r for r in rows if r.number > header.row.number and not is_blank(r.cells))
+    workers = worker_count(path.stat().st_size)
+    return workers, staged_parts(RowReader(header), AddressMatcher(), data, workers)
 
 
 def _usable(header) -> bool:
     fields = set(header.columns.values())
     return "name" in fields and bool(fields & {"document_number", "phone"})
+
+
+def _deadline(options: ImportOptions, received: dt.datetime) -> dt.datetime:
+    return received + dt.timedelta(
+        hours=deadline_hours_for(options.category, options.deadline_hours)
+    )
 
 
 def _create_batch(actor, options, filename, sha, header, received=None) -> ScreeningBatch:
@@ -250,7 +254,7 @@ def _create_batch(actor, options, filename, sha, header, received=None) -> Scree
         received_at=received,
         expected_rows=options.expected_rows,
         deadline_hours=hours,
-        deadline=received + dt.timedelta(hours=hours),
+        deadline=_deadline(options, received),
         filename=filename[:255],
         file_sha256=sha,
         header=[header.labels.get(i, "") for i in range(max(header.labels) + 1)],

@@ -88,8 +88,9 @@ class ListWriter:
             .unique(subset=KEY, keep="first", maintain_order=True)
             .select("row_number", "id", "doc_index", *KEY)
         )
-        found = self.sink.registry(doc_type, firsts["doc_index"].to_list())
-        matched = [found.get(index) for index in firsts["doc_index"]]
+        indexes = firsts["doc_index"].to_list()
+        found = self.sink.registry(doc_type, indexes)
+        matched = [found.get(index) for index in indexes]
         new_ids = iter(self.sink.next_ids(Person, matched.count(None)))
         firsts = firsts.with_columns(
             pl.Series("person_id", [p or next(new_ids) for p in matched], dtype=pl.Int64),

@@ -165,9 +165,9 @@ def _refuse_repeated_file(filename: str, sha: str) -> None:
 
 def _store_on_postgres(parts, actor, options, filename, sha, header, progress):
     """The batch first, then every part COPY'd as it comes, in the one transaction."""
-    with transaction.atomic():
+    with transaction.atomic(), CopySink() as sink:
         batch = _create_batch(actor, options, filename, sha, header)
-        writer = _writer(CopySink(), batch.pk, actor, batch.deadline)
+        writer = _writer(sink, batch.pk, actor, batch.deadline)
         stats = _write_parts(parts, writer, progress, filename)
         return batch, _finish(batch, writer, stats, actor)
 
@@ -205,6 +205,7 @@ def _write_parts(parts, writer: ListWriter, progress, filename: str) -> dict:
         count += rows_in_part
         if progress is not None:
             progress(count)
+    writer.flush()
     if count == 0:
         raise FileRefused(_("文件“%(name)s”只有表头，没有数据行") % {"name": filename})
     return {"rows": count, "errors": errors, "seconds": round(time.perf_counter() - started, 2)}

@@ -14,6 +14,12 @@ Resolving a part, in file order:
   document type): a known person is matched, an unknown one is created from the first row.
 - New people and records take their ids from the tables' sequences before anything is
   written, so a record names its person and its first row's record as it is written.
+
+On PostgreSQL the COPYs run on a thread of their own, in order, on the import's connection
+(its lock keeps them apart from the importing thread's queries): the server writes one part
+while the importing thread resolves the next. Ids come from a connection of their own, as the
+sequences are outside any transaction; the registry is asked on the import's connection,
+which sees what the transaction holds.
 """
 
 from __future__ import annotations
@@ -21,9 +27,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import queue
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import polars as pl
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import JSONField, Model
 
 from fangkong.people.models import Person
@@ -42,6 +53,8 @@ LOOKUP_KEYS = 1_000
 PERSON_ROW_BYTES = 300
 # SQLite binds each document as a variable: well below the oldest limit of 999.
 SQLITE_LOOKUP_KEYS = 500
+# COPYs handed to the copying thread and not yet done: the people and records of two parts.
+COPIES_AHEAD = 4
 SEEN = pl.Schema(
     {"hi": pl.UInt64, "lo": pl.UInt64, "person_id": pl.Int64, "first_record": pl.Int64}
 )
@@ -75,6 +88,10 @@ class ListWriter:
         part = part.join(pl.concat(links) if links else LINKS.to_frame(), "row_number", "left")
         self.sink.write(ScreeningRecord, self._records(part))
         self.written += part.height
+
+    def flush(self) -> None:
+        """Every part handed over is written (an error writing one is raised here)."""
+        self.sink.flush()
 
     def _resolve(self, part: pl.DataFrame, doc_type: str) -> pl.DataFrame:
         """(row_number, person_id, first_record) of the part's rows with this document type."""
@@ -201,13 +218,25 @@ def _default(field):
 
 
 class CopySink:
-    """PostgreSQL: parts are COPY'd into the tables inside the import's transaction."""
+    """PostgreSQL: parts are COPY'd into the tables inside the import's transaction, by a
+    thread of their own. Used in a `with` block inside that transaction: leaving it stops the
+    thread before the transaction ends, so no COPY can run after a rollback."""
 
     def __init__(self) -> None:
         self.sequences: dict[type[Model], str] = {}
         self.snapshot: pl.DataFrame | None = None
         self.registry_size: float | None = None
         self.probed = 0
+        self.copier = _Copier(connections[DEFAULT_DB_ALIAS])
+        self.ids: BaseDatabaseWrapper | None = None
+
+    def __enter__(self) -> CopySink:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.copier.stop()
+        if self.ids is not None:
+            self.ids.close()
 
     def timestamp(self, value: dt.datetime) -> str:
         return value.isoformat()
@@ -217,7 +246,9 @@ class CopySink:
         nextval() of a constant name 0.5 µs."""
         if not count:
             return []
-        with connection.cursor() as cursor:
+        if self.ids is None:
+            self.ids = connections.create_connection(DEFAULT_DB_ALIAS)
+        with self.ids.cursor() as cursor:
             if model not in self.sequences:
                 cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [model._meta.db_table])
                 self.sequences[model] = cursor.fetchone()[0]
@@ -232,16 +263,24 @@ class CopySink:
         registry's index while a list has asked fewer than a tenth of the registry's size;
         from then on the registry's documents are read once (a scan and its transfer take
         about a tenth of a look-up per person) and matched in memory."""
-        if self.snapshot is None and self.probed + len(indexes) > self._registry_size() / 10:
-            self.snapshot = self._read_registry()
-        if self.snapshot is not None:
-            asked = pl.DataFrame(
-                {"document_type": [doc_type] * len(indexes), "document_index": indexes},
-                schema={"document_type": pl.String, "document_index": pl.String},
-            )
-            hits = asked.join(self.snapshot, on=["document_type", "document_index"])
-            return dict(zip(hits["document_index"], hits["id"], strict=True))
-        self.probed += len(indexes)
+        with self.copier.errors_first():
+            if self.snapshot is None and self.probed + len(indexes) > self._registry_size() / 10:
+                self.snapshot = self._read_registry()
+            if self.snapshot is not None:
+                return self._matched(doc_type, indexes)
+            self.probed += len(indexes)
+            return self._probed(doc_type, indexes)
+
+    def _matched(self, doc_type: str, indexes: list[str]) -> dict[str, int]:
+        assert self.snapshot is not None
+        asked = pl.DataFrame(
+            {"document_type": [doc_type] * len(indexes), "document_index": indexes},
+            schema={"document_type": pl.String, "document_index": pl.String},
+        )
+        hits = asked.join(self.snapshot, on=["document_type", "document_index"])
+        return dict(zip(hits["document_index"], hits["id"], strict=True))
+
+    def _probed(self, doc_type: str, indexes: list[str]) -> dict[str, int]:
         found: dict[str, int] = {}
         with connection.cursor() as cursor:
             for start in range(0, len(indexes), LOOKUP_KEYS):
@@ -278,23 +317,78 @@ class CopySink:
         return pl.read_csv(buffer.getvalue(), has_header=False, schema=schema)
 
     def write(self, model: type[Model], frame: pl.DataFrame) -> None:
+        self.copier.put(model, frame)
+
+    def flush(self) -> None:
+        self.copier.finish()
+
+
+class _Copier:
+    """Runs the COPYs handed over, in order, on the import's connection, from a thread of its
+    own (the server's writing is half of an import's time; the importing thread resolves the
+    next part meanwhile). The first error stops the writing and is raised to the importing
+    thread at its next hand-over, at finish(), or instead of the error it then meets on the
+    aborted transaction."""
+
+    def __init__(self, database: BaseDatabaseWrapper) -> None:
+        self.database = database
+        self.jobs: queue.Queue = queue.Queue(maxsize=COPIES_AHEAD)
+        self.error: BaseException | None = None
+        self.stopping = False
+        self.thread = threading.Thread(target=self._run, name="import-copier", daemon=True)
+
+    def put(self, model: type[Model], frame: pl.DataFrame) -> None:
+        self._raise()
+        if self.thread.ident is None:
+            self.thread.start()
+        self.jobs.put((model, frame))
+
+    def finish(self) -> None:
+        """Wait for every COPY handed over; raise the first error."""
+        if self.thread.is_alive():
+            self.jobs.put(None)
+            self.thread.join()
+        self._raise()
+
+    def stop(self) -> None:
+        """Drop what is not written yet and end the thread (an error stays unraised)."""
+        self.stopping = True
+        if self.thread.is_alive():
+            self.jobs.put(None)
+            self.thread.join()
+
+    @contextmanager
+    def errors_first(self) -> Iterator[None]:
+        """A query that fails after a COPY did raises the COPY's error."""
+        try:
+            yield
+        except DatabaseError:
+            self.finish()
+            raise
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def _run(self) -> None:
+        while (job := self.jobs.get()) is not None:
+            if self.error is None and not self.stopping:
+                try:
+                    self._copy(*job)
+                except BaseException as error:  # noqa: BLE001 - raised in the importing thread
+                    self.error = error
+
+    def _copy(self, model: type[Model], frame: pl.DataFrame) -> None:
         buffer = io.BytesIO()
         frame.write_csv(buffer, include_header=False, null_value=r"\N", quote_style="non_numeric")
         names = ", ".join(q(name) for name in frame.columns)
+        statement = f"COPY {table(model)} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
         with (
-            connection.wrap_database_errors,
-            connection.cursor() as cursor,
-            cursor.cursor.copy(
-                f"COPY {table(model)} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-            ) as copy,
+            self.database.wrap_database_errors,
+            self.database.connection.cursor() as cursor,
+            cursor.copy(statement) as copy,
         ):
             copy.write(buffer.getvalue())
-
-    def move(self, batch_id: int) -> None:
-        """Nothing to move: the parts are in the tables already."""
-
-    def drop(self) -> None:
-        """Nothing to drop."""
 
 
 class TempSink:
@@ -351,6 +445,9 @@ class TempSink:
             names = ", ".join(q(c) for c in frame.columns)
             marks = ", ".join(["%s"] * len(frame.columns))
             cursor.executemany(f"INSERT INTO {name} ({names}) VALUES ({marks})", rows)
+
+    def flush(self) -> None:
+        """Nothing to wait for: each part was written as it was handed over."""
 
     def move(self, batch_id: int) -> None:
         with connection.cursor() as cursor:

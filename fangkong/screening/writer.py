@@ -29,7 +29,7 @@ import io
 import json
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import polars as pl
@@ -55,6 +55,7 @@ PERSON_ROW_BYTES = 300
 SQLITE_LOOKUP_KEYS = 500
 # COPYs handed to the copying thread and not yet done: the people and records of two parts.
 COPIES_AHEAD = 4
+FOUND = pl.Schema({"doc_index": pl.String, "person_id": pl.Int64})
 SEEN = pl.Schema(
     {"hi": pl.UInt64, "lo": pl.UInt64, "person_id": pl.Int64, "first_record": pl.Int64}
 )
@@ -105,18 +106,18 @@ class ListWriter:
             .unique(subset=KEY, keep="first", maintain_order=True)
             .select("row_number", "id", "doc_index", *KEY)
         )
-        indexes = firsts["doc_index"].to_list()
-        found = self.sink.registry(doc_type, indexes)
-        matched = [found.get(index) for index in indexes]
-        new_ids = iter(self.sink.next_ids(Person, matched.count(None)))
-        firsts = firsts.with_columns(
-            pl.Series("person_id", [p or next(new_ids) for p in matched], dtype=pl.Int64),
-            pl.Series("new", [p is None for p in matched], dtype=pl.Boolean),
+        found = self.sink.registry(doc_type, firsts["doc_index"].to_list())
+        firsts = firsts.join(found, on="doc_index", how="left")
+        known = firsts.filter(pl.col("person_id").is_not_null())
+        newcomers = firsts.filter(pl.col("person_id").is_null())
+        newcomers = newcomers.with_columns(
+            pl.Series("person_id", self.sink.next_ids(Person, newcomers.height), dtype=pl.Int64)
         )
-        self.known.extend(p for p in matched if p is not None)
-        newcomers = firsts.filter("new").select("row_number", "person_id")
+        firsts = pl.concat([known, newcomers])
+        self.known.extend(known["person_id"].to_list())
         if newcomers.height:
-            self.sink.write(Person, self._people(part.join(newcomers, "row_number", "inner")))
+            people = part.join(newcomers.select("row_number", "person_id"), "row_number")
+            self.sink.write(Person, self._people(people))
             self.created += newcomers.height
         added = firsts.select(*KEY, "person_id", pl.col("id").alias("first_record"))
         self.seen[doc_type] = pl.concat([seen, added], rechunk=False)
@@ -241,9 +242,10 @@ class CopySink:
     def timestamp(self, value: dt.datetime) -> str:
         return value.isoformat()
 
-    def next_ids(self, model: type[Model], count: int) -> list[int]:
+    def next_ids(self, model: type[Model], count: int) -> Sequence[int]:
         """The sequence is named once: pg_get_serial_sequence() per row cost 3.5 µs a value,
-        nextval() of a constant name 0.5 µs."""
+        nextval() of a constant name 0.5 µs. Ids taken in one run, as they are unless another
+        writer took some meanwhile, come back as their range, not one by one."""
         if not count:
             return []
         if self.ids is None:
@@ -253,16 +255,19 @@ class CopySink:
                 cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [model._meta.db_table])
                 self.sequences[model] = cursor.fetchone()[0]
             cursor.execute(
-                "SELECT nextval(%s::regclass) FROM generate_series(1, %s)",
+                "SELECT min(id), max(id), CASE WHEN max(id) - min(id) + 1 = count(*) THEN NULL "
+                "ELSE array_agg(id) END FROM (SELECT nextval(%s::regclass) AS id "
+                "FROM generate_series(1, %s)) AS taken",
                 [self.sequences[model], count],
             )
-            return [value for (value,) in cursor.fetchall()]
+            low, high, scattered = cursor.fetchone()
+            return range(low, high + 1) if scattered is None else scattered
 
-    def registry(self, doc_type: str, indexes: list[str]) -> dict[str, int]:
-        """{document index: person id} of the documents the registry holds. Looked up in the
-        registry's index while a list has asked fewer than a tenth of the registry's size;
-        from then on the registry's documents are read once (a scan and its transfer take
-        about a tenth of a look-up per person) and matched in memory."""
+    def registry(self, doc_type: str, indexes: list[str]) -> pl.DataFrame:
+        """(doc_index, person_id) of the documents the registry holds (FOUND). Looked up in
+        the registry's index while a list has asked fewer than a tenth of the registry's
+        size; from then on the registry's documents are read once (a scan and its transfer
+        take about a tenth of a look-up per person) and matched in memory."""
         with self.copier.errors_first():
             if self.snapshot is None and self.probed + len(indexes) > self._registry_size() / 10:
                 self.snapshot = self._read_registry()
@@ -271,17 +276,16 @@ class CopySink:
             self.probed += len(indexes)
             return self._probed(doc_type, indexes)
 
-    def _matched(self, doc_type: str, indexes: list[str]) -> dict[str, int]:
+    def _matched(self, doc_type: str, indexes: list[str]) -> pl.DataFrame:
         assert self.snapshot is not None
         asked = pl.DataFrame(
-            {"document_type": [doc_type] * len(indexes), "document_index": indexes},
-            schema={"document_type": pl.String, "document_index": pl.String},
+            {"document_type": [doc_type] * len(indexes), "doc_index": indexes},
+            schema={"document_type": pl.String, "doc_index": pl.String},
         )
-        hits = asked.join(self.snapshot, on=["document_type", "document_index"])
-        return dict(zip(hits["document_index"], hits["id"], strict=True))
+        return asked.join(self.snapshot, on=["document_type", "doc_index"]).select(FOUND.names())
 
-    def _probed(self, doc_type: str, indexes: list[str]) -> dict[str, int]:
-        found: dict[str, int] = {}
+    def _probed(self, doc_type: str, indexes: list[str]) -> pl.DataFrame:
+        found = []
         with connection.cursor() as cursor:
             for start in range(0, len(indexes), LOOKUP_KEYS):
                 cursor.execute(
@@ -289,8 +293,8 @@ class CopySink:
                     "AND document_index = ANY(%s) AND document_index <> ''",
                     [doc_type, indexes[start : start + LOOKUP_KEYS]],
                 )
-                found.update(cursor.fetchall())
-        return found
+                found.extend(cursor.fetchall())
+        return pl.DataFrame(found, schema=FOUND, orient="row")
 
     def _registry_size(self) -> float:
         """About how many people the registry holds, from its size on disk (its statistics
@@ -311,7 +315,7 @@ class CopySink:
             with cursor.cursor.copy(sql) as copy:
                 for data in copy:
                     buffer.write(data)
-        schema = {"document_type": pl.String, "document_index": pl.String, "id": pl.Int64}
+        schema = {"document_type": pl.String, "doc_index": pl.String, "person_id": pl.Int64}
         if not buffer.tell():
             return pl.DataFrame(schema=schema)
         return pl.read_csv(buffer.getvalue(), has_header=False, schema=schema)
@@ -404,7 +408,7 @@ class TempSink:
     def timestamp(self, value: dt.datetime) -> str:
         return db_datetime(value)
 
-    def next_ids(self, model: type[Model], count: int) -> list[int]:
+    def next_ids(self, model: type[Model], count: int) -> Sequence[int]:
         if model not in self.next:
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -415,10 +419,10 @@ class TempSink:
                 self.next[model] = max(value or 0 for (value,) in cursor.fetchall()) + 1
         start = self.next[model]
         self.next[model] += count
-        return list(range(start, start + count))
+        return range(start, start + count)
 
-    def registry(self, doc_type: str, indexes: list[str]) -> dict[str, int]:
-        found: dict[str, int] = {}
+    def registry(self, doc_type: str, indexes: list[str]) -> pl.DataFrame:
+        found = []
         with connection.cursor() as cursor:
             for start in range(0, len(indexes), SQLITE_LOOKUP_KEYS):
                 chunk = indexes[start : start + SQLITE_LOOKUP_KEYS]
@@ -428,8 +432,8 @@ class TempSink:
                     f"AND document_index IN ({marks}) AND document_index <> ''",
                     [doc_type, *chunk],
                 )
-                found.update(cursor.fetchall())
-        return found
+                found.extend(cursor.fetchall())
+        return pl.DataFrame(found, schema=FOUND, orient="row")
 
     def write(self, model: type[Model], frame: pl.DataFrame) -> None:
         name = self.tables.get(model)

@@ -68,18 +68,18 @@ def stage_part(
     reader: RowReader, matcher, part: list[tuple[int, list]]
 ) -> tuple[pl.DataFrame, list[dict], int]:
     """(the part's staged rows as a frame of STAGE_SCHEMA, its errors in row order, row count)."""
-    plain, others = _split(reader, part)
+    plain, cells, others = _split(reader, part)
     frames = []
-    if plain:
-        frame, rejected = _plain_frame(reader, matcher, plain)
+    if cells is not None:
+        frame, rejected = _plain_frame(reader, matcher, plain, cells)
         frames.append(frame)
         others.extend(rejected)
     errors: list[dict] = []
     if others:
         others.sort(key=lambda row: row[0])
         staged = []
-        for number, cells in others:
-            row = reader.read(number, cells)
+        for number, row_cells in others:
+            row = reader.read(number, row_cells)
             errors.extend(row.errors)
             staged.append(staged_values(row, matcher.cached_match(row.address)))
         frames.append(pl.DataFrame(staged, schema=STAGE_SCHEMA, orient="row"))
@@ -87,28 +87,47 @@ def stage_part(
     return frame, errors, frame.height
 
 
-def _split(reader: RowReader, part) -> tuple[list, list]:
-    """Rows of text cells only, as wide as the header, when the list has no document-type
-    column; the rest (and every row of a list with one) go through the row reader."""
+def _split(reader: RowReader, part) -> tuple[list, pl.DataFrame | None, list]:
+    """(rows of text cells only, as wide as the header, when the list has no document-type
+    column; their cells as a frame of columns c0, c1, …; the rest). The rest, and every row of
+    a list with a document-type column, go through the row reader. A part of text rows only
+    (any CSV) is taken whole, its cells' types checked as its columns are built."""
     if "document_type" in reader.index or reader.width == 0:
-        return [], list(part)
+        return [], None, list(part)
     width = reader.width
+    if all(len(cells) >= width for _, cells in part):
+        cells = _text_columns(part, width)
+        if cells is not None:
+            return list(part), cells, []
     plain, others = [], []
     for number, cells in part:
         if len(cells) >= width and all(type(c) is str for c in cells[:width]):
             plain.append((number, cells))
         else:
             others.append((number, cells))
-    return plain, others
+    return plain, _text_columns(plain, width) if plain else None, others
 
 
-def _plain_frame(reader: RowReader, matcher, rows: list) -> tuple[pl.DataFrame, list]:
+def _text_columns(rows: list, width: int) -> pl.DataFrame | None:
+    """The rows' first `width` cells as text columns; None if a cell is not text."""
+    if all(len(cells) == width for _, cells in rows):
+        columns = zip(*(cells for _, cells in rows), strict=True)
+    else:
+        columns = zip(*(cells[:width] for _, cells in rows), strict=True)
+    try:
+        frame = pl.DataFrame(
+            [pl.Series(f"c{i}", column, dtype=pl.String) for i, column in enumerate(columns)]
+        )
+    except TypeError:
+        return None
+    return frame if not any(frame.null_count().row(0)) else None
+
+
+def _plain_frame(
+    reader: RowReader, matcher, rows: list, cells: pl.DataFrame
+) -> tuple[pl.DataFrame, list]:
     width = reader.width
-    columns = list(zip(*(cells[:width] for _, cells in rows), strict=True))
-    frame = pl.DataFrame(
-        {"n": [number for number, _ in rows]}
-        | {f"c{i}": pl.Series(columns[i], dtype=pl.String) for i in range(width)}
-    )
+    frame = pl.DataFrame({"n": [number for number, _ in rows]}).hstack(cells)
     text = {i: pl.col(f"c{i}").str.strip_chars() for i in range(width)}
     blank = pl.lit("")
 

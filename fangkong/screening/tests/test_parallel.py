@@ -3,6 +3,7 @@
 import gc
 import threading
 
+import polars as pl
 import pytest
 
 from fangkong.screening import parallel
@@ -113,4 +114,45 @@ def test_a_failure_while_writing_stops_the_reading_and_stores_nothing(
     assert written == [500, 500]
     assert not ScreeningBatch.objects.exists()
     assert Person.objects.count() == people_before
-    assert not [t for t in threading.enumerate() if t.name == "import-reader"]
+    assert not _import_threads()
+
+
+def _import_threads():
+    return [t for t in threading.enumerate() if t.name in ("import-reader", "import-copier")]
+
+
+def test_a_copy_refused_by_the_server_is_the_error_raised_and_nothing_stays(
+    run_import, monkeypatch
+):
+    """On PostgreSQL the parts are COPY'd by a thread of their own. The server refuses the
+    first part's records; the importing thread, meanwhile asking the registry for the next
+    parts on the aborted transaction, raises the server's refusal, not the abort."""
+    from django.db import DataError, connection
+
+    from fangkong.people.models import Person
+    from fangkong.screening import writer
+    from fangkong.screening.models import ScreeningBatch, ScreeningRecord
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the copying thread is PostgreSQL's")
+    monkeypatch.setattr(parallel, "PART_ROWS", 500)
+    monkeypatch.setattr(writer, "PERSON_ROW_BYTES", 1)  # the registry is asked every part
+    copy = writer._Copier._copy
+    refused = []
+
+    def copy_too_long_a_name(self, model, frame):
+        if model is ScreeningRecord and not refused:
+            refused.append(frame.height)
+            frame = frame.with_columns(pl.lit("名" * 61).alias("name"))
+        copy(self, model, frame)
+
+    monkeypatch.setattr(writer._Copier, "_copy", copy_too_long_a_name)
+    people_before = Person.objects.count()
+
+    with pytest.raises(DataError, match="too long"):
+        run_import(_list(3_000))
+
+    assert refused == [500]
+    assert not ScreeningBatch.objects.exists()
+    assert Person.objects.count() == people_before
+    assert not _import_threads()

@@ -369,11 +369,14 @@ class _Copier:
 
     @contextmanager
     def errors_first(self) -> Iterator[None]:
-        """A query that fails after a COPY did raises the COPY's error."""
+        """A query that fails after a COPY did raises the COPY's error. The COPYs still
+        queued are dropped first: run on a transaction the query's own error aborted, they
+        would fail too and hide it."""
         try:
             yield
         except DatabaseError:
-            self.finish()
+            self.stop()
+            self._raise()
             raise
 
     def _raise(self) -> None:

@@ -33,3 +33,15 @@ def test_bulk_blind_index_is_the_blind_index():
     assert crypto.blind_index_many("mobile", ["13907431234"]) != crypto.blind_index_many(
         "resident_id", ["13907431234"]
     )
+
+
+def test_bulk_blind_index_follows_a_new_key(settings):
+    value = ["433101199001011234"]
+    before = crypto.blind_index_many("resident_id", value)
+    settings.FIELD_KEY = "another field key for this test only"
+    crypto.clear_key_cache()
+    try:
+        after = crypto.blind_index_many("resident_id", value)
+        assert after == [crypto.blind_index("resident_id", value[0])] and after != before
+    finally:
+        crypto.clear_key_cache()

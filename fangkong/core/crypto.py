@@ -98,7 +98,7 @@ def blind_index_many(kind: str, normalized_values: list[str]) -> list[str]:
 
 
 @cache
-def _index_pads() -> tuple:
+def _index_pads() -> tuple[hashlib._Hash, hashlib._Hash]:
     key = _index_key()
     if len(key) > _SHA256_BLOCK:
         key = hashlib.sha256(key).digest()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, Model
 
 
 def is_postgres() -> bool:
@@ -47,23 +47,27 @@ def insert_select(
             selects.append(sql)
             select_params.extend(extra)
             continue
-        if field.has_default():
-            value = field.get_default()
-        elif field.null:
-            value = None
-        elif (
-            field.blank
-            and not getattr(field, "auto_now", False)
-            and not getattr(field, "auto_now_add", False)
-        ):
-            value = ""
-        else:
-            raise ValueError(f"{model.__name__}.{field.name} needs a value")
         selects.append("%s")
-        select_params.append(field.get_db_prep_save(value, connection))
+        select_params.append(field.get_db_prep_save(field_default(field), connection))
     sql = (
         f"INSERT INTO {table(model)} ({', '.join(columns)}) SELECT {', '.join(selects)} {tail_sql}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, select_params + list(params))
         return cursor.rowcount
+
+
+def field_default(field: Field):
+    """What a bulk insert that does not name the field writes: its default, else NULL, else
+    '' for a blank field; any other field must be named."""
+    if field.has_default():
+        return field.get_default()
+    if field.null:
+        return None
+    if (
+        field.blank
+        and not getattr(field, "auto_now", False)
+        and not getattr(field, "auto_now_add", False)
+    ):
+        return ""
+    raise ValueError(f"{field.model.__name__}.{field.name} needs a value")

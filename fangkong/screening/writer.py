@@ -40,7 +40,7 @@ from django.db.models import NOT_PROVIDED, JSONField, Model
 from fangkong.people.models import Person
 
 from .models import MergeKind, ScreeningRecord, Status
-from .sql import db_datetime, q, table
+from .sql import db_datetime, field_default, q, table
 
 KEY = ["hi", "lo"]
 # Blind indexes are 32 hex characters: two halves of 16.
@@ -211,14 +211,10 @@ def model_frame(model: type[Model], rows: pl.DataFrame, exprs: dict[str, pl.Expr
 
 
 def _default(field):
-    if field.has_default():
-        value = field.get_default()
-    elif field.null:
+    """sql.field_default() as a COPY writes it."""
+    value = field_default(field)
+    if value is None:
         return None
-    elif field.blank:
-        return ""
-    else:
-        raise ValueError(f"{field.model.__name__}.{field.name} needs a value")
     if isinstance(field, JSONField):
         return json.dumps(value)
     return str(value) if isinstance(value, str) else value  # choices are str subclasses
@@ -355,14 +351,15 @@ class _Copier:
 
     def finish(self) -> None:
         """Wait for every COPY handed over; raise the first error."""
-        if self.thread.is_alive():
-            self.jobs.put(None)
-            self.thread.join()
+        self._end()
         self._raise()
 
     def stop(self) -> None:
         """Drop what is not written yet and end the thread (an error stays unraised)."""
         self.stopping = True
+        self._end()
+
+    def _end(self) -> None:
         if self.thread.is_alive():
             self.jobs.put(None)
             self.thread.join()

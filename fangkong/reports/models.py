@@ -13,6 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.scoping import ScopedModel
 
+DEFAULT_CUTOFF = dt.time(16, 0)
+
+
+def default_cutoff() -> dt.time:
+    # A callable: Django's check for a fixed time default fires whenever the check runs within
+    # ten seconds of that time of day.
+    return DEFAULT_CUTOFF
+
 
 class ReportTemplate(models.Model):
     """Sections of figures and text, as data (see templates_data.DEFAULT_SECTIONS)."""
@@ -56,7 +64,7 @@ class ReportingPeriod(ScopedModel):
     )
     starts_on = models.DateField(_("开始日期"))
     ends_on = models.DateField(_("结束日期"))
-    cutoff = models.TimeField(_("每日截止时间"), default=dt.time(16, 0))
+    cutoff = models.TimeField(_("每日截止时间"), default=default_cutoff)
     remind_minutes = models.PositiveSmallIntegerField(_("截止前提醒（分钟）"), default=60)
     template = models.ForeignKey(
         ReportTemplate, verbose_name=_("报告模板"), on_delete=models.PROTECT, related_name="+"

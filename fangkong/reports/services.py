@@ -23,6 +23,7 @@ from fangkong.org.models import CommandUnit
 
 from . import figures as figure_registry
 from .models import (
+    DEFAULT_CUTOFF,
     DailyReport,
     ReportingPeriod,
     ReportStatus,
@@ -46,7 +47,7 @@ def period_create(
     starts_on: dt.date,
     ends_on: dt.date,
     units: list[CommandUnit],
-    cutoff: dt.time = dt.time(16, 0),
+    cutoff: dt.time = DEFAULT_CUTOFF,
     template: ReportTemplate | None = None,
 ) -> ReportingPeriod:
     actor.require(Perm.REPORTS_REVIEW)

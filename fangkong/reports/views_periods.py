@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -15,7 +13,7 @@ from fangkong.core.errors import ValidationFailed
 from fangkong.core.roles import Perm
 from fangkong.org.models import CommandUnit, UnitKind
 
-from .models import ReportingPeriod
+from .models import DEFAULT_CUTOFF, ReportingPeriod
 from .services import period_create
 
 
@@ -26,7 +24,7 @@ class PeriodForm(forms.Form):
                                 widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
     ends_on = forms.DateField(label=gettext_lazy("结束日期"),
                               widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
-    cutoff = forms.TimeField(label=gettext_lazy("每日截止时间"), initial=dt.time(16, 0),
+    cutoff = forms.TimeField(label=gettext_lazy("每日截止时间"), initial=DEFAULT_CUTOFF,
                              widget=forms.TimeInput(attrs={"type": "time"}))  # fmt: skip
     units = forms.ModelMultipleChoiceField(
         label=gettext_lazy("报告单位"), queryset=CommandUnit.objects.none(),

@@ -55,6 +55,8 @@ PERSON_ROW_BYTES = 300
 SQLITE_LOOKUP_KEYS = 500
 # COPYs handed to the copying thread and not yet done: the people and records of two parts.
 COPIES_AHEAD = 4
+TEXT_SPECIALS = ["\\", "\t", "\n", "\r"]
+TEXT_ESCAPES = ["\\\\", "\\t", "\\n", "\\r"]
 FOUND = pl.Schema({"doc_index": pl.String, "person_id": pl.Int64})
 SEEN = pl.Schema(
     {"hi": pl.UInt64, "lo": pl.UInt64, "person_id": pl.Int64, "first_record": pl.Int64}
@@ -389,16 +391,27 @@ class _Copier:
                     self.error = error
 
     def _copy(self, model: type[Model], frame: pl.DataFrame) -> None:
-        buffer = io.BytesIO()
-        frame.write_csv(buffer, include_header=False, null_value=r"\N", quote_style="non_numeric")
+        data = copy_text(frame)
         names = ", ".join(q(name) for name in frame.columns)
-        statement = f"COPY {table(model)} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+        statement = f"COPY {table(model)} ({names}) FROM STDIN"
         with (
             self.database.wrap_database_errors,
             self.database.connection.cursor() as cursor,
             cursor.copy(statement) as copy,
         ):
-            copy.write(buffer.getvalue())
+            copy.write(data)
+
+
+def copy_text(frame: pl.DataFrame) -> bytes:
+    """The frame in COPY's text format (the server parses it faster than CSV, about 2 s a
+    million records): tab-separated, \\N for NULL, and the four characters the format gives
+    a meaning escaped with a backslash wherever a text holds them."""
+    escaped = frame.with_columns(pl.col(pl.String).str.replace_many(TEXT_SPECIALS, TEXT_ESCAPES))
+    buffer = io.BytesIO()
+    escaped.write_csv(
+        buffer, include_header=False, separator="\t", quote_style="never", null_value=r"\N"
+    )
+    return buffer.getvalue()
 
 
 class TempSink:

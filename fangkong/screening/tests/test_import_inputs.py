@@ -173,3 +173,15 @@ def test_second_upload_of_the_same_file_is_refused_unless_allowed(run_import):
 
 def test_unknown_category_is_refused(run_import):
     assert not run_import(csv_bytes([HEADER, row(1, "张三", ID_A)]), category="x").stored
+
+
+def test_cells_with_the_characters_a_bulk_write_escapes_are_stored_as_written(run_import):
+    place = 'C:\\路径\\N\t"引号",逗号\r\n第二行 \\N'
+    data = csv_bytes([HEADER, row(1, "王\\五", ID_A, "13912345678", "吉首市矮寨镇德夯村", place)])
+    result = run_import(data)
+    assert result.stored, result.refused
+    record = _records(result)[2]
+    assert record.name == "王\\五"
+    assert record.source_place == place
+    assert record.values[HEADER.index("来源地")] == place
+    assert record.person.name == "王\\五"

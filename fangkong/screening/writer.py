@@ -349,7 +349,10 @@ class _Copier:
         self._raise()
         if self.thread.ident is None:
             self.thread.start()
-        self.jobs.put((model, frame))
+        # Rendered here: the copying thread goes from one COPY to the next without the server
+        # waiting for it.
+        names = ", ".join(q(name) for name in frame.columns)
+        self.jobs.put((f"COPY {table(model)} ({names}) FROM STDIN", copy_text(frame)))
 
     def finish(self) -> None:
         """Wait for every COPY handed over; raise the first error."""
@@ -390,10 +393,7 @@ class _Copier:
                 except BaseException as error:  # noqa: BLE001 - raised in the importing thread
                     self.error = error
 
-    def _copy(self, model: type[Model], frame: pl.DataFrame) -> None:
-        data = copy_text(frame)
-        names = ", ".join(q(name) for name in frame.columns)
-        statement = f"COPY {table(model)} ({names}) FROM STDIN"
+    def _copy(self, statement: str, data: bytes) -> None:
         with (
             self.database.wrap_database_errors,
             self.database.connection.cursor() as cursor,

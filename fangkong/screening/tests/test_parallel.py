@@ -137,16 +137,16 @@ def test_a_copy_refused_by_the_server_is_the_error_raised_and_nothing_stays(
         pytest.skip("the copying thread is PostgreSQL's")
     monkeypatch.setattr(parallel, "PART_ROWS", 500)
     monkeypatch.setattr(writer, "PERSON_ROW_BYTES", 1)  # the registry is asked every part
-    copy = writer._Copier._copy
+    put = writer._Copier.put
     refused = []
 
-    def copy_too_long_a_name(self, model, frame):
+    def put_too_long_a_name(self, model, frame):
         if model is ScreeningRecord and not refused:
             refused.append(frame.height)
             frame = frame.with_columns(pl.lit("名" * 61).alias("name"))
-        copy(self, model, frame)
+        put(self, model, frame)
 
-    monkeypatch.setattr(writer._Copier, "_copy", copy_too_long_a_name)
+    monkeypatch.setattr(writer._Copier, "put", put_too_long_a_name)
     people_before = Person.objects.count()
 
     with pytest.raises(DataError, match="too long"):

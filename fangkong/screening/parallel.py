@@ -21,12 +21,15 @@ import os
 import pickle
 import queue
 import threading
+import time
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
+from multiprocessing.pool import Pool
 
 import polars as pl
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from .fastrows import stage_part
 from .rows import RowReader
@@ -42,6 +45,9 @@ IN_FLIGHT = 3
 # 7.3–7.7 s, a million 15.3 s with two workers.
 PARALLEL_FROM_BYTES = 48 * 1024 * 1024
 START_TIMEOUT = 120
+# The reading thread validates the parts itself until a worker is up (tests turn it off to
+# send every part to the workers).
+VALIDATE_WHILE_WORKERS_START = True
 
 _reader: RowReader | None = None
 _matcher = None
@@ -111,23 +117,79 @@ def staged_parts(
         yield from _read_ahead(lambda: map(validate_part, parts))
         return
     matcher.cache.clear()
-    pool = multiprocessing.get_context("spawn").Pool(
-        workers,
-        initializer=_start_worker,
-        initargs=(pickle.dumps((reader, matcher, settings.FIELD_KEY, translation.get_language())),),
-    )
+    state = pickle.dumps((reader, matcher, settings.FIELD_KEY, translation.get_language()))
+    _reader, _matcher = reader, matcher  # for the parts validated before a worker is up
+    pool = _Workers(workers, state)
     try:
-        # A worker that cannot start is replaced by the pool again and again: fail instead.
-        pool.apply_async(os.getpid).get(timeout=START_TIMEOUT)
-        submitted = _read_ahead(lambda: (pool.apply_async(validate_part, (p,)) for p in parts))
+        submitted = _read_ahead(lambda: map(pool.submit, parts))
         try:
             for pending in submitted:
                 yield pending.get()
         finally:
             submitted.close()  # the reading thread stops before the pool does
     finally:
-        pool.terminate()
-        pool.join()
+        pool.close()
+
+
+class _Workers:
+    """The worker processes, started by a thread of their own: starting one blocks until it
+    has read what it is handed (the address matcher's names), and each sets Django up, about
+    2 s in all. Until the first is up, the reading thread validates the parts itself, so the
+    database starts writing that much sooner."""
+
+    def __init__(self, count: int, state: bytes) -> None:
+        self.pool: Pool | None = None
+        self.error: BaseException | None = None
+        self.up = threading.Event()
+        self.closing = threading.Event()
+        self.thread = threading.Thread(
+            target=self._start, args=(count, state), name="import-workers", daemon=True
+        )
+        self.thread.start()
+
+    def submit(self, part: list[tuple[int, list]]):
+        """The part's validation under way: an AsyncResult, or a part validated here."""
+        if not self.up.is_set() and VALIDATE_WHILE_WORKERS_START:
+            return _Validated(validate_part(part))
+        self.up.wait()
+        if self.error is not None:
+            raise self.error
+        assert self.pool is not None  # set before up, unless an error is
+        return self.pool.apply_async(validate_part, (part,))
+
+    def close(self) -> None:
+        self.closing.set()
+        self.thread.join()
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+
+    def _start(self, count: int, state: bytes) -> None:
+        try:
+            self.pool = multiprocessing.get_context("spawn").Pool(
+                count, initializer=_start_worker, initargs=(state,)
+            )
+            # A worker that cannot start is replaced by the pool again and again: fail instead.
+            answer = self.pool.apply_async(os.getpid)
+            deadline = time.monotonic() + START_TIMEOUT
+            while not answer.ready() and not self.closing.is_set():
+                if time.monotonic() > deadline:
+                    raise multiprocessing.TimeoutError(_("导入的工作进程未能启动"))
+                answer.wait(0.1)
+        except BaseException as error:  # noqa: BLE001 - raised in the reading thread
+            self.error = error
+        finally:
+            self.up.set()
+
+
+class _Validated:
+    """A part validated in this process, handed on like a worker's answer."""
+
+    def __init__(self, part: Part) -> None:
+        self.part = part
+
+    def get(self) -> Part:
+        return self.part
 
 
 _DONE = object()

@@ -1,6 +1,7 @@
 """Big files are read by worker processes: the result must be the same as in one process."""
 
 import gc
+import multiprocessing
 import threading
 
 import polars as pl
@@ -31,10 +32,16 @@ def _fields(batch):
     return list(records.values_list("row_number", "document_index", "region_id", "invalid"))
 
 
-def test_parallel_reading_gives_the_same_batch(run_import, monkeypatch, settings):
+@pytest.mark.parametrize("validate_while_workers_start", [False, True])
+def test_parallel_reading_gives_the_same_batch(
+    run_import, monkeypatch, settings, validate_while_workers_start
+):
+    """Every part validated by the workers, or the first parts (here likely all) by the reading
+    thread while the workers start: the same batch as in one process."""
     data = _list(12_000)
     single = run_import(data, allow_duplicate=True)
     monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(parallel, "VALIDATE_WHILE_WORKERS_START", validate_while_workers_start)
     settings.SCREENING_IMPORT_WORKERS = 2
     double = run_import(data, allow_duplicate=True)
     assert double.summary["timings"]["workers"] == 2
@@ -45,6 +52,28 @@ def test_parallel_reading_gives_the_same_batch(run_import, monkeypatch, settings
     assert one["created"] == two["matched"] == 11_759 and two["created"] == 0
     assert _fields(single.batch) == _fields(double.batch)
     assert one["invalid"] == 240 and one["duplicates_in_file"] == 1
+
+
+def test_workers_that_cannot_start_fail_the_import_and_store_nothing(
+    run_import, monkeypatch, settings
+):
+    from fangkong.people.models import Person
+    from fangkong.screening.models import ScreeningBatch
+
+    monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(parallel, "VALIDATE_WHILE_WORKERS_START", False)
+    monkeypatch.setattr(parallel, "START_TIMEOUT", 1)
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "no_such_settings")  # a worker cannot set up
+    settings.SCREENING_IMPORT_WORKERS = 2
+    people_before = Person.objects.count()
+
+    with pytest.raises(multiprocessing.TimeoutError, match="工作进程未能启动"):
+        run_import(_list(3_000))
+
+    assert not ScreeningBatch.objects.exists()
+    assert Person.objects.count() == people_before
+    assert not _import_threads()
+    assert not multiprocessing.active_children()
 
 
 def test_a_file_that_breaks_off_while_read_in_parallel_stores_nothing(
@@ -118,7 +147,8 @@ def test_a_failure_while_writing_stops_the_reading_and_stores_nothing(
 
 
 def _import_threads():
-    return [t for t in threading.enumerate() if t.name in ("import-reader", "import-copier")]
+    names = ("import-reader", "import-copier", "import-workers")
+    return [t for t in threading.enumerate() if t.name in names]
 
 
 def test_a_copy_refused_by_the_server_is_the_error_raised_and_nothing_stays(

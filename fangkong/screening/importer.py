@@ -212,9 +212,7 @@ def _write_parts(parts, writer: ListWriter, progress, filename: str) -> dict:
 
 
 def _finish(batch: ScreeningBatch, writer: ListWriter, stats: dict, actor: Actor) -> dict:
-    summary = finish_list(
-        batch=batch, known=writer.known, created=writer.created, written=writer.written
-    )
+    summary = finish_list(batch=batch, writer=writer)
     summary.update(rows=stats["rows"], errors=stats["errors"])
     summary["timings"] = {"read_validate_write": stats["seconds"], **summary["timings"]}
     _finish_batch(batch, summary)

@@ -1,7 +1,7 @@
 """What follows the writing of a list (screening.writer), inside the import's transaction:
 the tables' statistics, the list's people already on another open list, the people's
-histories and the batch's counts. Statements, not rows: a fixed number of queries whatever
-the size of the list, the same SQL on PostgreSQL and SQLite.
+histories, and the batch's counts from the writer's tally. Statements, not rows: a fixed
+number of queries whatever the size of the list, the same SQL on PostgreSQL and SQLite.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from fangkong.people.models import Person
 from .matching import LEVEL_NAMES
 from .models import MergeKind, PersonSource, ScreeningBatch, ScreeningRecord, Status
 from .sql import db_datetime, insert_select, is_postgres, q, table
+from .writer import ListWriter
 
 # Columns a merged record copies from its primary so both read the same.
 MIRRORED = [
@@ -77,8 +78,10 @@ class _Clock:
         self.last = now
 
 
-def finish_list(*, batch: ScreeningBatch, known: list[int], created: int, written: int) -> dict:
-    """After the list's rows are written: statistics, open lists, histories and counts."""
+def finish_list(*, batch: ScreeningBatch, writer: ListWriter) -> dict:
+    """After the list's rows are written: statistics, open lists and histories; the counts
+    are the writer's tally of the rows it wrote."""
+    known, created, written = writer.known, writer.created, writer.written
     clock = _Clock()
     _analyze_if_grown(Person, created)
     _analyze_if_grown(ScreeningRecord, written)
@@ -88,9 +91,7 @@ def finish_list(*, batch: ScreeningBatch, known: list[int], created: int, writte
     _record_sources(batch, people, timezone.now())
     _execute(f"DROP TABLE {people}")
     clock.lap("links")
-    counts = _counts(batch)
-    clock.lap("counts")
-    return {"matched": len(known), "created": created, **counts, "timings": clock.laps}
+    return {"matched": len(known), "created": created, **_counts(writer), "timings": clock.laps}
 
 
 def _known_people(batch: ScreeningBatch, known: list[int]) -> str:
@@ -179,27 +180,13 @@ def _record_sources(batch: ScreeningBatch, known: str, now) -> None:
     )
 
 
-def _counts(batch: ScreeningBatch) -> dict:
-    r = table(ScreeningRecord)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT COUNT(*), SUM(CASE WHEN invalid THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN merge_kind = %s THEN 1 ELSE 0 END) FROM {r} WHERE batch_id = %s",
-            [MergeKind.FILE, batch.pk],
-        )
-        total, invalid, repeats = cursor.fetchone()
-        cursor.execute(
-            f"SELECT assigned_level, COUNT(*) FROM {r} WHERE batch_id = %s AND NOT invalid "
-            f"AND merge_kind <> %s GROUP BY assigned_level",
-            [batch.pk, MergeKind.FILE],
-        )
-        by_level = dict(cursor.fetchall())
+def _counts(writer: ListWriter) -> dict:
     assigned = dict.fromkeys([*LEVEL_NAMES.values(), "unassigned"], 0)
-    for level, n in by_level.items():
+    for level, n in writer.by_level.items():
         assigned[LEVEL_NAMES.get(level, "unassigned")] += n
     return {
-        "valid": (total or 0) - (invalid or 0),
-        "invalid": invalid or 0,
-        "duplicates_in_file": repeats or 0,
+        "valid": writer.written - writer.invalid,
+        "invalid": writer.invalid,
+        "duplicates_in_file": writer.repeats,
         "assigned": assigned,
     }

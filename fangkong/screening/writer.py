@@ -29,6 +29,7 @@ import io
 import json
 import queue
 import threading
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -76,6 +77,10 @@ class ListWriter:
         self.known: list[int] = []
         self.created = 0
         self.written = 0
+        # What the batch's counts are made of, tallied as the parts are written.
+        self.invalid = 0
+        self.repeats = 0
+        self.by_level: Counter[int] = Counter()
 
     def add(self, part: pl.DataFrame) -> None:
         part = part.sort("row_number").with_columns(
@@ -90,7 +95,14 @@ class ListWriter:
         links = [self._resolve(part, doc_type) for doc_type in doc_types]
         part = part.join(pl.concat(links) if links else LINKS.to_frame(), "row_number", "left")
         self.sink.write(ScreeningRecord, self._records(part))
+        self._tally(part)
+
+    def _tally(self, part: pl.DataFrame) -> None:
         self.written += part.height
+        self.invalid += part.select(pl.col("invalid").sum()).item()
+        self.repeats += part.select(_repeat().sum()).item()
+        levels = part.filter(~pl.col("invalid") & ~_repeat()).group_by("level").len()
+        self.by_level.update(dict(levels.iter_rows()))
 
     def flush(self) -> None:
         """Every part handed over is written (an error writing one is raised here)."""
@@ -148,7 +160,7 @@ class ListWriter:
         )
 
     def _records(self, part: pl.DataFrame) -> pl.DataFrame:
-        repeat = pl.col("first_record").is_not_null() & (pl.col("first_record") != pl.col("id"))
+        repeat = _repeat()
         return model_frame(
             ScreeningRecord,
             part,
@@ -183,6 +195,11 @@ class ListWriter:
                 "created_at": pl.lit(self.now),
             },
         )
+
+
+def _repeat() -> pl.Expr:
+    """A row naming a document an earlier row of the list named: merged into that row."""
+    return pl.col("first_record").is_not_null() & (pl.col("first_record") != pl.col("id"))
 
 
 def _half(n: int) -> pl.Expr:

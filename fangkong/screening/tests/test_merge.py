@@ -192,6 +192,44 @@ def test_the_same_person_on_a_second_open_list_is_merged_and_follows_the_first(
     assert PersonSource.objects.filter(batch=second.batch).count() == 2
 
 
+def test_the_counts_tallied_while_writing_are_the_stored_records_counts(run_import, monkeypatch):
+    """Several parts: repeats across parts, invalid rows, a person already on an open list,
+    addresses resolved to different levels."""
+    from django.db.models import Count
+
+    from fangkong.screening import parallel
+
+    monkeypatch.setattr(parallel, "PART_ROWS", 2)
+    run_import(csv_bytes([HEADER, row(1, "张三", ID_A, address=ADDRESS)]))
+    rows = [
+        row(1, "张三", ID_A, address=ADDRESS),
+        row(2, "李四", ID_B, address="吉首市"),
+        row(3, "王五", "bad", address=ADDRESS),
+        row(4, "李四", ID_B, address=ADDRESS),
+        row(5, "赵六", ID_C, address="火星"),
+        row(6, "孙七", "", phone="13912345678", address="吉首市峒河街道"),
+        row(7, "张三", ID_A, address=ADDRESS),
+    ]
+    result = result_json(run_import(csv_bytes([HEADER, *rows])))
+    records = ScreeningRecord.objects.filter(batch_id=result["batch"])
+    kept = records.filter(invalid=False).exclude(merge_kind=MergeKind.FILE)
+    levels = dict(kept.values_list("assigned_level").annotate(n=Count("*")).order_by())
+    assert result["invalid"] == records.filter(invalid=True).count() == 1
+    assert result["valid"] == records.filter(invalid=False).count() == 6
+    assert result["duplicates_in_file"] == records.filter(merge_kind=MergeKind.FILE).count() == 2
+    assert records.filter(merge_kind=MergeKind.LIST).count() == 1
+    assert (
+        result["assigned"]
+        == {
+            "village": levels.get(12, 0),
+            "township": levels.get(9, 0),
+            "county": levels.get(6, 0),
+            "unassigned": sum(n for level, n in levels.items() if level not in (12, 9, 6)),
+        }
+        == {"village": 1, "township": 1, "county": 1, "unassigned": 1}
+    )
+
+
 def test_a_small_list_refreshes_statistics_only_when_it_grows_a_table_by_a_tenth(run_import):
     if connection.vendor != "postgresql":
         pytest.skip("planner statistics are PostgreSQL's")

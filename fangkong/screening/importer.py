@@ -167,7 +167,7 @@ def _store_on_postgres(parts, actor, options, filename, sha, header, progress):
     """The batch first, then every part COPY'd as it comes, in the one transaction."""
     with transaction.atomic(), CopySink() as sink:
         batch = _create_batch(actor, options, filename, sha, header)
-        writer = _writer(sink, batch.pk, actor, batch.deadline)
+        writer = _writer(sink, batch.pk, actor, options, batch.deadline)
         stats = _write_parts(parts, writer, progress, filename)
         return batch, _finish(batch, writer, stats, actor)
 
@@ -178,7 +178,7 @@ def _store_on_sqlite(parts, actor, options, filename, sha, header, progress):
     sink = TempSink()
     try:
         received = options.received_at or timezone.now()
-        writer = _writer(sink, 0, actor, _deadline(options, received))
+        writer = _writer(sink, 0, actor, options, _deadline(options, received))
         stats = _write_parts(parts, writer, progress, filename)
         with transaction.atomic():
             batch = _create_batch(actor, options, filename, sha, header, received)
@@ -188,11 +188,20 @@ def _store_on_sqlite(parts, actor, options, filename, sha, header, progress):
         sink.drop()
 
 
-def _writer(sink, batch_id: int, actor: Actor, deadline: dt.datetime) -> ListWriter:
+def _writer(sink, batch_id: int, actor: Actor, options, deadline: dt.datetime) -> ListWriter:
     registrar = actor.user.pk if actor.user else None
     return ListWriter(
-        sink=sink, batch_id=batch_id, registrar=registrar, now=timezone.now(), deadline=deadline
+        sink=sink,
+        batch_id=batch_id,
+        history=(_source(options), options.category),
+        registrar=registrar,
+        now=timezone.now(),
+        deadline=deadline,
     )
+
+
+def _source(options: ImportOptions) -> str:
+    return options.source or _("省级推送")
 
 
 def _write_parts(parts, writer: ListWriter, progress, filename: str) -> dict:
@@ -248,7 +257,7 @@ def _create_batch(actor, options, filename, sha, header, received=None) -> Scree
     received = received or options.received_at or timezone.now()
     hours = deadline_hours_for(options.category, options.deadline_hours)
     return ScreeningBatch.objects.create(
-        source=options.source or _("省级推送"),
+        source=_source(options),
         category=options.category,
         received_at=received,
         expected_rows=options.expected_rows,

@@ -1,7 +1,8 @@
 """What follows the writing of a list (screening.writer), inside the import's transaction:
-the tables' statistics, the list's people already on another open list, the people's
-histories, and the batch's counts from the writer's tally. Statements, not rows: a fixed
-number of queries whatever the size of the list, the same SQL on PostgreSQL and SQLite.
+the tables' statistics, the list's people already on another open list, and the batch's
+counts from the writer's tally (the writer also wrote the people's histories). Statements,
+not rows: a fixed number of queries whatever the size of the list, the same SQL on
+PostgreSQL and SQLite.
 """
 
 from __future__ import annotations
@@ -9,13 +10,12 @@ from __future__ import annotations
 import time
 
 from django.db import connection
-from django.utils import timezone
 
 from fangkong.people.models import Person
 
 from .matching import LEVEL_NAMES
-from .models import MergeKind, PersonSource, ScreeningBatch, ScreeningRecord, Status
-from .sql import db_datetime, insert_select, is_postgres, q, table
+from .models import MergeKind, ScreeningBatch, ScreeningRecord, Status
+from .sql import is_postgres, q, table
 from .writer import ListWriter
 
 # Columns a merged record copies from its primary so both read the same.
@@ -79,8 +79,8 @@ class _Clock:
 
 
 def finish_list(*, batch: ScreeningBatch, writer: ListWriter) -> dict:
-    """After the list's rows are written: statistics, open lists and histories; the counts
-    are the writer's tally of the rows it wrote."""
+    """After the list's rows are written: statistics and open lists; the counts are the
+    writer's tally of the rows it wrote."""
     known, created, written = writer.known, writer.created, writer.written
     clock = _Clock()
     _analyze_if_grown(Person, created)
@@ -88,7 +88,6 @@ def finish_list(*, batch: ScreeningBatch, writer: ListWriter) -> dict:
     # Made inside the import's transaction: should anything fail, it goes with the rest.
     people = _known_people(batch, known)
     _link_open_lists(batch, people)
-    _record_sources(batch, people, timezone.now())
     _execute(f"DROP TABLE {people}")
     clock.lap("links")
     return {"matched": len(known), "created": created, **_counts(writer), "timings": clock.laps}
@@ -158,25 +157,6 @@ def mirror_into_merged(where: str, params: list) -> int:
     sets = ", ".join(f"{q(c)} = o.{q(c)}" for c in MIRRORED)
     return _execute(
         f"UPDATE {r} SET {sets} FROM {r} o WHERE o.id = {r}.merged_into_id AND {where}", params
-    )
-
-
-def _record_sources(batch: ScreeningBatch, known: str, now) -> None:
-    r = table(ScreeningRecord)
-    insert_select(
-        PersonSource,
-        {
-            "person": "r.person_id",
-            "batch": "r.batch_id",
-            "record": "r.id",
-            "source": ("%s", [batch.source]),
-            "category": ("%s", [batch.category]),
-            "row_number": "r.row_number",
-            "at": ("%s", [db_datetime(now)]),
-        },
-        f"FROM {r} r WHERE r.batch_id = %s AND r.person_id IS NOT NULL AND "
-        f"(r.merge_kind <> '' OR r.person_id IN (SELECT person_id FROM {known}))",
-        [batch.pk],
     )
 
 

@@ -12,6 +12,8 @@ Resolving a part, in file order:
   merged into its record (merge_kind "file").
 - The documents new to the list are looked up in the registry (one query per part and
   document type): a known person is matched, an unknown one is created from the first row.
+- A repeat, and a row naming a person the registry knew, adds the list to the person's
+  history (PersonSource), written with the part's records.
 - New people and records take their ids from the tables' sequences before anything is
   written, so a record names its person and its first row's record as it is written.
 
@@ -40,7 +42,7 @@ from django.db.models import NOT_PROVIDED, JSONField, Model
 
 from fangkong.people.models import Person
 
-from .models import MergeKind, ScreeningRecord, Status
+from .models import MergeKind, PersonSource, ScreeningRecord, Status
 from .sql import db_datetime, field_default, q, table
 
 KEY = ["hi", "lo"]
@@ -66,10 +68,18 @@ SEEN = pl.Schema(
 
 class ListWriter:
     def __init__(
-        self, *, sink: CopySink | TempSink, batch_id: int, registrar: int | None, now, deadline
+        self,
+        *,
+        sink: CopySink | TempSink,
+        batch_id: int,
+        history: tuple[str, str],
+        registrar: int | None,
+        now,
+        deadline,
     ) -> None:
         self.sink = sink
         self.batch_id = batch_id
+        self.source, self.category = history
         self.registrar = registrar
         self.now = sink.timestamp(now)
         self.deadline = sink.timestamp(deadline)
@@ -92,9 +102,13 @@ class ListWriter:
             _half(1).alias("lo"),
         )
         doc_types = part["key_type"].drop_nulls().unique().sort().to_list()
+        matched = len(self.known)
         links = [self._resolve(part, doc_type) for doc_type in doc_types]
         part = part.join(pl.concat(links) if links else LINKS.to_frame(), "row_number", "left")
         self.sink.write(ScreeningRecord, self._records(part))
+        sources = part.filter(_repeat() | pl.col("person_id").is_in(self.known[matched:]))
+        if sources.height:
+            self.sink.write(PersonSource, self._sources(sources))
         self._tally(part)
 
     def _tally(self, part: pl.DataFrame) -> None:
@@ -159,6 +173,23 @@ class ListWriter:
             },
         )
 
+    def _sources(self, rows: pl.DataFrame) -> pl.DataFrame:
+        """The histories of the people the list names again: a repeat of an earlier row, or a
+        person the registry knew."""
+        return model_frame(
+            PersonSource,
+            rows,
+            {
+                "person": pl.col("person_id"),
+                "batch": pl.lit(self.batch_id, dtype=pl.Int64),
+                "record": pl.col("id"),
+                "source": pl.lit(self.source),
+                "category": pl.lit(self.category),
+                "row_number": pl.col("row_number"),
+                "at": pl.lit(self.now),
+            },
+        )
+
     def _records(self, part: pl.DataFrame) -> pl.DataFrame:
         repeat = _repeat()
         return model_frame(
@@ -220,6 +251,8 @@ def model_frame(model: type[Model], rows: pl.DataFrame, exprs: dict[str, pl.Expr
     for field in model._meta.concrete_fields:
         assert field.column is not None  # every concrete field has a column
         expr = exprs.get(field.name)
+        if expr is None and field.primary_key:
+            continue  # the table's sequence numbers the rows
         if expr is None:
             default = _default(field)
             if default is None and field.db_default is NOT_PROVIDED:
@@ -493,13 +526,11 @@ class TempSink:
         with connection.cursor() as cursor:
             for model, name in self.tables.items():
                 columns = [f.column for f in model._meta.concrete_fields if f.column]
-                selects = [
-                    "%s" if model is ScreeningRecord and c == "batch_id" else q(c) for c in columns
-                ]
+                selects = ["%s" if c == "batch_id" else q(c) for c in columns]
                 cursor.execute(
                     f"INSERT INTO {table(model)} ({', '.join(q(c) for c in columns)}) "
                     f"SELECT {', '.join(selects)} FROM {name} ORDER BY id",
-                    [batch_id] if model is ScreeningRecord else [],
+                    [batch_id] * selects.count("%s"),
                 )
 
     def drop(self) -> None:

@@ -51,6 +51,8 @@ def test_known_people_are_matched_by_blind_index_not_created(run_import, world):
     assert record.person_id == known.pk
     source = PersonSource.objects.get(person=known)
     assert source.batch_id == result.batch.pk and source.row_number == 2
+    assert source.record_id == record.pk and source.at == record.created_at
+    assert (source.source, source.category) == ("省级推送", "risk_area")
 
 
 @pytest.mark.parametrize("registry_read", [False, True], ids=["probed", "read-once"])
@@ -218,6 +220,8 @@ def test_the_counts_tallied_while_writing_are_the_stored_records_counts(run_impo
     assert result["valid"] == records.filter(invalid=False).count() == 6
     assert result["duplicates_in_file"] == records.filter(merge_kind=MergeKind.FILE).count() == 2
     assert records.filter(merge_kind=MergeKind.LIST).count() == 1
+    histories = PersonSource.objects.filter(batch_id=result["batch"])
+    assert sorted(histories.values_list("row_number", flat=True)) == [2, 5, 8]
     assert (
         result["assigned"]
         == {

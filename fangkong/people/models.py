@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.fields import EncryptedTextField
 from fangkong.core.identity import DocumentType, mask_document, mask_mobile, mask_name
-from fangkong.core.indexes import EqualityIndex
 from fangkong.core.scoping import ScopedModel, region_index
 
 
@@ -75,7 +74,7 @@ class Person(ScopedModel):
             )
         ]
         indexes = [
-            EqualityIndex(fields=["phone_index"], name="person_phone_index"),
+            models.Index(fields=["phone_index"], name="person_phone_index"),
             region_index("person_region"),
         ]
 

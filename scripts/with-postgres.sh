@@ -40,7 +40,11 @@ started=""
 
 cleanup() {
 	local status=$?
-	trap - EXIT INT TERM
+	trap - EXIT INT TERM HUP
+	# The cleanup runs to its end whatever fails on the way: a reader that went away
+	# (`| head`) makes its messages fail, and under `set -e` the first would end it.
+	trap '' PIPE
+	set +e
 	if [ -n "$started" ] && [ -f "$data_dir/postmaster.pid" ]; then
 		say "stopping PostgreSQL"
 		# pg_ctl signals the postmaster whose PID is in this cluster's own postmaster.pid.
@@ -63,6 +67,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+trap 'exit 129' HUP
+trap 'exit 141' PIPE
 
 cluster_dir="$(mktemp -d /tmp/fangkong-pg.XXXXXXXX)"
 data_dir="$cluster_dir/data"

@@ -81,16 +81,20 @@ class _Clock:
 def finish_list(*, batch: ScreeningBatch, writer: ListWriter) -> dict:
     """After the list's rows are written: statistics and open lists; the counts are the
     writer's tally of the rows it wrote."""
-    known, created, written = writer.known, writer.created, writer.written
     clock = _Clock()
-    _analyze_if_grown(Person, created)
-    _analyze_if_grown(ScreeningRecord, written)
+    _analyze_if_grown(Person, writer.created)
+    _analyze_if_grown(ScreeningRecord, writer.written)
     # Made inside the import's transaction: should anything fail, it goes with the rest.
-    people = _known_people(batch, known)
+    people = _known_people(batch, writer.known)
     _link_open_lists(batch, people)
     _execute(f"DROP TABLE {people}")
     clock.lap("links")
-    return {"matched": len(known), "created": created, **_counts(writer), "timings": clock.laps}
+    return {
+        "matched": len(writer.known),
+        "created": writer.created,
+        **_counts(writer),
+        "timings": clock.laps,
+    }
 
 
 def _known_people(batch: ScreeningBatch, known: list[int]) -> str:

@@ -105,8 +105,14 @@ class ListWriter:
         matched = len(self.known)
         links = [self._resolve(part, doc_type) for doc_type in doc_types]
         part = part.join(pl.concat(links) if links else LINKS.to_frame(), "row_number", "left")
+        # A repeat names a document an earlier row of the list named: merged into that row.
+        part = part.with_columns(
+            (pl.col("first_record").is_not_null() & (pl.col("first_record") != pl.col("id"))).alias(
+                "repeat"
+            )
+        )
         self.sink.write(ScreeningRecord, self._records(part))
-        sources = part.filter(_repeat() | pl.col("person_id").is_in(self.known[matched:]))
+        sources = part.filter(pl.col("repeat") | pl.col("person_id").is_in(self.known[matched:]))
         if sources.height:
             self.sink.write(PersonSource, self._sources(sources))
         self._tally(part)
@@ -114,8 +120,8 @@ class ListWriter:
     def _tally(self, part: pl.DataFrame) -> None:
         self.written += part.height
         self.invalid += part.select(pl.col("invalid").sum()).item()
-        self.repeats += part.select(_repeat().sum()).item()
-        levels = part.filter(~pl.col("invalid") & ~_repeat()).group_by("level").len()
+        self.repeats += part.select(pl.col("repeat").sum()).item()
+        levels = part.filter(~pl.col("invalid") & ~pl.col("repeat")).group_by("level").len()
         self.by_level.update(dict(levels.iter_rows()))
 
     def flush(self) -> None:
@@ -191,7 +197,7 @@ class ListWriter:
         )
 
     def _records(self, part: pl.DataFrame) -> pl.DataFrame:
-        repeat = _repeat()
+        repeat = pl.col("repeat")
         return model_frame(
             ScreeningRecord,
             part,
@@ -226,11 +232,6 @@ class ListWriter:
                 "created_at": pl.lit(self.now),
             },
         )
-
-
-def _repeat() -> pl.Expr:
-    """A row naming a document an earlier row of the list named: merged into that row."""
-    return pl.col("first_record").is_not_null() & (pl.col("first_record") != pl.col("id"))
 
 
 def _half(n: int) -> pl.Expr:

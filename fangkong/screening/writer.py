@@ -60,6 +60,7 @@ SQLITE_LOOKUP_KEYS = 500
 COPIES_AHEAD = 4
 TEXT_SPECIALS = ["\\", "\t", "\n", "\r"]
 TEXT_ESCAPES = ["\\\\", "\\t", "\\n", "\\r"]
+TEXT_SPECIAL = r"[\\\t\n\r]"
 FOUND = pl.Schema({"doc_index": pl.String, "person_id": pl.Int64})
 SEEN = pl.Schema(
     {"hi": pl.UInt64, "lo": pl.UInt64, "person_id": pl.Int64, "first_record": pl.Int64}
@@ -456,13 +457,24 @@ class _Copier:
 def copy_text(frame: pl.DataFrame) -> bytes:
     """The frame in COPY's text format (the server parses it faster than CSV, about 2 s a
     million records): tab-separated, \\N for NULL, and the four characters the format gives
-    a meaning escaped with a backslash wherever a text holds them."""
-    escaped = frame.with_columns(pl.col(pl.String).str.replace_many(TEXT_SPECIALS, TEXT_ESCAPES))
+    a meaning escaped with a backslash wherever a text holds them. Only the columns holding
+    any are rewritten: most hold none (identifiers encrypted, codes, times), and rewriting
+    every text took two thirds of the rendering's CPU time."""
     buffer = io.BytesIO()
-    escaped.write_csv(
+    _escaped(frame).write_csv(
         buffer, include_header=False, separator="\t", quote_style="never", null_value=r"\N"
     )
     return buffer.getvalue()
+
+
+def _escaped(frame: pl.DataFrame) -> pl.DataFrame:
+    held = frame.select(pl.col(pl.String).str.contains(TEXT_SPECIAL).any())
+    if not held.width:
+        return frame
+    columns = [name for name, holds in zip(held.columns, held.row(0), strict=True) if holds]
+    if not columns:
+        return frame
+    return frame.with_columns(pl.col(columns).str.replace_many(TEXT_SPECIALS, TEXT_ESCAPES))
 
 
 class TempSink:

@@ -250,9 +250,10 @@ def _client_alone(path: Path) -> dict:
 
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
-    rows = open_table(path, path.name).rows()
+    source = open_table(path, path.name)
+    rows = source.rows()
     header, consumed = find_header(rows, SYNONYMS, {})
-    workers, parts = list_parts(path, header, chain(consumed, rows))
+    workers, parts = list_parts(source, header, chain(consumed, rows))
     count = staged_bytes = 0
     for frame, _errors, rows_in_part in parts:
         count += rows_in_part

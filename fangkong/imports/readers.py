@@ -193,18 +193,62 @@ def _detect_text_encoding(head: bytes, label: str) -> str:
 
 def _csv_rows(path: Path, encoding: str) -> Iterator[SourceRow]:
     with path.open("r", encoding=encoding, newline="", errors="strict") as handle:
-        sample = handle.read(SNIFF_BYTES)
-        handle.seek(0)
-        delimiter = _guess_delimiter(sample)
-        reader = csv.reader(handle, delimiter=delimiter)
+        reader = csv.reader(handle, delimiter=_delimiter(handle))
         try:
             for number, cells in enumerate(reader, start=1):
                 yield SourceRow(number, cast(list[Cell], cells))
         except UnicodeDecodeError as exc:
-            raise FileRefused(
-                _("文件第%(row)d行附近有无法识别的字符（%(encoding)s编码）")
-                % {"row": reader.line_num, "encoding": encoding}
-            ) from exc
+            raise _undecodable(reader.line_num, encoding) from exc
+
+
+@dataclass(frozen=True)
+class CsvLines:
+    """A CSV file's text after its first rows, as lines not yet split into cells (for worker
+    processes to split): splitting `lines` with csv.reader(…, delimiter=delimiter) gives the
+    file's rows from row number `first` on."""
+
+    delimiter: str
+    first: int
+    lines: Iterator[str]
+
+
+def csv_lines(source: TableSource, after_rows: int) -> CsvLines:
+    """The CSV source's lines after its first `after_rows` rows (a quoted cell may hold line
+    breaks: the rows are read to find where they end). An undecodable line is refused as
+    rows() refuses it."""
+    assert source.kind == "csv"
+    encoding = source.encoding or "utf-8"
+    lines = _text_lines(source.path, encoding)
+    delimiter = next(lines)
+    reader = csv.reader(lines, delimiter=delimiter)
+    for _row in zip(range(after_rows), reader, strict=False):
+        pass
+    return CsvLines(delimiter=delimiter, first=after_rows + 1, lines=lines)
+
+
+def _text_lines(path: Path, encoding: str) -> Iterator[str]:
+    """The delimiter, then the file's lines (split where csv.reader splits them)."""
+    with path.open("r", encoding=encoding, newline="", errors="strict") as handle:
+        yield _delimiter(handle)
+        number = 0
+        try:
+            for number, line in enumerate(handle, start=1):  # noqa: B007 - read in except
+                yield line
+        except UnicodeDecodeError as exc:
+            raise _undecodable(number + 1, encoding) from exc
+
+
+def _delimiter(handle) -> str:
+    sample = handle.read(SNIFF_BYTES)
+    handle.seek(0)
+    return _guess_delimiter(sample)
+
+
+def _undecodable(line: int, encoding: str) -> FileRefused:
+    return FileRefused(
+        _("文件第%(row)d行附近有无法识别的字符（%(encoding)s编码）")
+        % {"row": line, "encoding": encoding}
+    )
 
 
 def _guess_delimiter(sample: str) -> str:

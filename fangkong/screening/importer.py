@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from itertools import chain
@@ -33,12 +33,12 @@ from fangkong.core.categories import PersonCategory
 from fangkong.core.roles import Perm
 from fangkong.imports.headers import find_header, is_blank
 from fangkong.imports.jobs import file_sha256, remembered_mappings
-from fangkong.imports.readers import FileRefused, open_table
+from fangkong.imports.readers import FileRefused, TableSource, csv_lines, open_table
 
 from .matching import AddressMatcher, level_name
 from .merge import finish_list
 from .models import ScreeningBatch
-from .parallel import Part, staged_parts, worker_count
+from .parallel import Part, row_parts, staged_parts, text_parts, worker_count
 from .rows import IGNORED_HEADERS, SYNONYMS, RowReader
 from .sql import is_postgres
 from .writer import CopySink, ListWriter, TempSink
@@ -138,7 +138,7 @@ def _import_once(actor, path, filename, options, progress) -> ImportResult:
             _("文件“%(name)s”前15行中没有找到可识别的表头：至少需要“姓名”和“身份证号”或“手机号”列")
             % {"name": filename}
         )
-    workers, parts_read = list_parts(path, header, chain(consumed, rows))
+    workers, parts_read = list_parts(source, header, chain(consumed, rows))
     store = _store_on_postgres if is_postgres() else _store_on_sqlite
     # Closed on the way out whatever happens: the reading thread and the workers stop.
     with closing(parts_read) as parts:
@@ -234,12 +234,20 @@ def _finish(batch: ScreeningBatch, writer: ListWriter, stats: dict, actor: Actor
     return summary
 
 
-def list_parts(path: Path, header, rows: Iterable) -> tuple[int, Generator[Part, None, None]]:
+def list_parts(
+    source: TableSource, header, rows: Iterable
+) -> tuple[int, Generator[Part, None, None]]:
     """(worker processes, the validated parts) of the rows below the header that hold
-    anything, read ahead as parallel.staged_parts does."""
-    data = (r for r in rows if r.number > header.row.number and not is_blank(r.cells))
-    workers = worker_count(path.stat().st_size)
-    return workers, staged_parts(RowReader(header), AddressMatcher(), data, workers)
+    anything, read ahead as parallel.staged_parts does. A CSV file's rows are read again from
+    below the header as lines (`rows` are left), a sheet's are taken from `rows`."""
+    parts: Iterator
+    if source.kind == "csv":
+        parts = text_parts(csv_lines(source, after_rows=header.row.number))
+    else:
+        data = (r for r in rows if r.number > header.row.number and not is_blank(r.cells))
+        parts = row_parts(data)
+    workers = worker_count(source.path.stat().st_size)
+    return workers, staged_parts(RowReader(header), AddressMatcher(), parts, workers)
 
 
 def _usable(header) -> bool:

@@ -15,7 +15,9 @@ its transaction stay its own.
 
 from __future__ import annotations
 
+import csv
 import gc
+import io
 import multiprocessing
 import os
 import pickle
@@ -25,13 +27,18 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import chain, islice
 
 import polars as pl
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .fastrows import stage_part
+from fangkong.imports.headers import is_blank
+from fangkong.imports.readers import CsvLines
+
+from .fastrows import STAGE_SCHEMA, stage_part
 from .rows import RowReader
 
 # Parts of 10,000 rows, at most 3 read ahead: the writing is slower than the reading, so parts
@@ -52,6 +59,24 @@ _reader: RowReader | None = None
 _matcher = None
 
 Part = tuple[pl.DataFrame, list[dict], int]
+Rows = list[tuple[int, list]]
+
+
+@dataclass(frozen=True)
+class TextPart:
+    """Lines of a CSV file with no quote character among them, so each line is one row,
+    numbered from `first`: split into cells where the part is validated (in a worker, the
+    reading process only cuts the file into parts)."""
+
+    first: int
+    text: str
+    delimiter: str
+
+    def rows(self) -> Rows:
+        """(row number, cells) of the rows holding anything."""
+        lines = io.StringIO(self.text, newline="")
+        numbered = enumerate(csv.reader(lines, delimiter=self.delimiter), start=self.first)
+        return [(number, cells) for number, cells in numbered if not is_blank(cells)]
 
 
 def worker_count(file_size: int) -> int:
@@ -80,10 +105,13 @@ def _start_worker(state: bytes) -> None:
     _reader, _matcher = reader, matcher
 
 
-def validate_part(part: list[tuple[int, list]]) -> Part:
+def validate_part(part: Rows | TextPart) -> Part:
     assert _reader is not None  # set by staged_parts, or by _start_worker in a worker
     with collector_paused():
-        return stage_part(_reader, _matcher, part)
+        rows = part.rows() if isinstance(part, TextPart) else part
+        if not rows:
+            return STAGE_SCHEMA.to_frame(), [], 0
+        return stage_part(_reader, _matcher, rows)
 
 
 @contextmanager
@@ -103,14 +131,19 @@ def collector_paused() -> Iterator[None]:
 
 
 def staged_parts(
-    reader: RowReader, matcher, rows: Iterable, workers: int
+    reader: RowReader, matcher, parts: Iterable[Rows | TextPart], workers: int
 ) -> Generator[Part, None, None]:
     """(staged rows as a frame of fastrows.STAGE_SCHEMA, errors, row count) per part of
-    PART_ROWS rows, in file order, read and validated ahead by a thread of their own (and
-    worker processes when `workers` > 1). An error while reading is raised here; leaving the
-    loop early stops the reading."""
+    the list (row_parts or text_parts), in file order, read and validated ahead by a thread
+    of their own (and worker processes when `workers` > 1); parts of blank rows only are left
+    out. An error while reading is raised here; leaving the loop early stops the reading."""
+    for part in _staged(reader, matcher, parts, workers):
+        if part[2]:
+            yield part
+
+
+def _staged(reader, matcher, parts: Iterable, workers: int) -> Generator[Part, None, None]:
     global _reader, _matcher
-    parts = _parts(rows)
     if workers <= 1:
         _reader, _matcher = reader, matcher
         yield from _read_ahead(lambda: map(validate_part, parts))
@@ -156,7 +189,7 @@ class _Workers:
         )
         self.thread.start()
 
-    def submit(self, part: list[tuple[int, list]]) -> Future | _Validated:
+    def submit(self, part: Rows | TextPart) -> Future | _Validated:
         """The part's validation under way, or a part validated here."""
         if not self.up.is_set() and VALIDATE_WHILE_WORKERS_START:
             return _Validated(validate_part(part))
@@ -262,8 +295,9 @@ def _read_ahead(produce: Callable[[], Iterator]) -> Generator:
         thread.join()
 
 
-def _parts(rows: Iterable) -> Iterator[list[tuple[int, list]]]:
-    part: list[tuple[int, list]] = []
+def row_parts(rows: Iterable) -> Iterator[Rows]:
+    """The rows (each with .number and .cells) in parts of PART_ROWS."""
+    part: Rows = []
     for row in rows:
         part.append((row.number, row.cells))
         if len(part) >= PART_ROWS:
@@ -273,4 +307,52 @@ def _parts(rows: Iterable) -> Iterator[list[tuple[int, list]]]:
         yield part
 
 
-__all__ = ["WorkersFailed", "collector_paused", "staged_parts", "validate_part", "worker_count"]
+def text_parts(source: CsvLines) -> Iterator[Rows | TextPart]:
+    """The lines in parts of PART_ROWS: as text where no quote character is among them (each
+    line a row), else split into rows here, where the part's last row may go on past its
+    last line (a quoted cell may hold line breaks). Parts as text cost the reading process
+    a join, not a split into cells and the pickling of each cell for a worker."""
+    lines = source.lines
+    number = source.first
+    while chunk := list(islice(lines, PART_ROWS)):
+        text = "".join(chunk)
+        if '"' not in text:
+            yield TextPart(number, text, source.delimiter)
+            number += len(chunk)
+            continue
+        rows, number = _split_rows(chunk, lines, number, source.delimiter)
+        if rows:
+            yield rows
+
+
+def _split_rows(chunk: list[str], lines: Iterator[str], number: int, delimiter: str):
+    """(the rows holding anything that start in the chunk's lines, the next row's number);
+    the lines the last row takes past the chunk are taken from `lines`."""
+    taken = 0
+
+    def counted() -> Iterator[str]:
+        nonlocal taken
+        for line in chain(chunk, lines):
+            taken += 1
+            yield line
+
+    reader = csv.reader(counted(), delimiter=delimiter)
+    rows: Rows = []
+    while taken < len(chunk):
+        cells = next(reader)
+        if not is_blank(cells):
+            rows.append((number, cells))
+        number += 1
+    return rows, number
+
+
+__all__ = [
+    "TextPart",
+    "WorkersFailed",
+    "collector_paused",
+    "row_parts",
+    "text_parts",
+    "staged_parts",
+    "validate_part",
+    "worker_count",
+]

@@ -11,7 +11,7 @@ from fangkong.screening import parallel
 from fangkong.screening.importer import result_json
 from fangkong.screening.models import ScreeningRecord
 
-from .conftest import HEADER, csv_bytes, row
+from .conftest import HEADER, ID_A, ID_B, ID_C, ID_D, csv_bytes, row
 from .test_atomicity import _ids
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +52,69 @@ def test_parallel_reading_gives_the_same_batch(
     assert one["created"] == two["matched"] == 11_759 and two["created"] == 0
     assert _fields(single.batch) == _fields(double.batch)
     assert one["invalid"] == 240 and one["duplicates_in_file"] == 1
+
+
+def _lines(rows):
+    return "".join(line + "\r\n" for line in rows).encode()
+
+
+# A CSV list cut into parts of three lines: a quoted title over two lines, a quoted address
+# over two lines across a part's end, a part of blank lines only, and a quote inside a cell
+# (text_parts splits the first and last parts itself, sends the others as text).
+CUT_LIST = _lines(
+    [
+        '"湘西州重点人员名单\r\n（第二批）",,,,,,,',  # row 1
+        ",".join(HEADER),  # row 2
+        ",".join(row(1, "张三", ID_A, address="吉首市峒河街道峒河社区")),  # row 3
+        ",".join(row(2, "王五", "4331011992")),  # row 4: a document too short
+        f'3,李四,{ID_B},,"吉首市\r\n峒河街道峒河社区",西安市,2022-01-09,',  # row 5
+        "",  # rows 6 to 10 blank
+        "",
+        "",
+        "",
+        "",
+        ",".join(row(4, "赵六", ID_C)),  # row 11
+        ",".join(row(5, "钱七", ID_D, place='广东"深圳')),  # row 12
+    ]
+)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_csv_list_cut_into_parts_keeps_its_rows_and_their_numbers(
+    run_import, monkeypatch, settings, workers
+):
+    monkeypatch.setattr(parallel, "PART_ROWS", 3)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0 if workers > 1 else 10**12)
+    monkeypatch.setattr(parallel, "VALIDATE_WHILE_WORKERS_START", False)
+    settings.SCREENING_IMPORT_WORKERS = workers
+
+    result = run_import(CUT_LIST)
+
+    assert result.stored, result.refused
+    summary = result_json(result)
+    assert summary["rows"] == 5 and summary["valid"] == 4
+    assert summary["errors"] == [
+        {"row": 4, "field": "身份证号", "message": "身份证号应为18位，实际为10位"}
+    ]
+    records = {r.row_number: r for r in ScreeningRecord.objects.filter(batch=result.batch)}
+    assert sorted(records) == [3, 4, 5, 11, 12]
+    assert records[5].values[HEADER.index("现居住地")] == "吉首市\r\n峒河街道峒河社区"
+    assert records[12].source_place == '广东"深圳'
+    assert records[11].document_index and not records[4].document_index
+
+
+def test_parts_of_csv_lines_go_as_text_unless_a_quote_is_among_them(monkeypatch):
+    from fangkong.imports.readers import CsvLines
+
+    monkeypatch.setattr(parallel, "PART_ROWS", 2)
+    lines = ["a,b\n", '"c\n', 'd",e\n', "\n", "f,g\n", "h,i\n"]
+    parts = list(parallel.text_parts(CsvLines(delimiter=",", first=3, lines=iter(lines))))
+    assert parts == [
+        [(3, ["a", "b"]), (4, ["c\nd", "e"])],  # the quoted cell takes the next part's line
+        parallel.TextPart(first=5, text="\nf,g\n", delimiter=","),
+        parallel.TextPart(first=7, text="h,i\n", delimiter=","),
+    ]
+    assert parts[1].rows() == [(6, ["f", "g"])]  # the blank row is left out, and counted
 
 
 def test_workers_that_cannot_start_fail_the_import_and_store_nothing(

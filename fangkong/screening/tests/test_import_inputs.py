@@ -185,3 +185,20 @@ def test_cells_with_the_characters_a_bulk_write_escapes_are_stored_as_written(ru
     assert record.source_place == place
     assert record.values[HEADER.index("来源地")] == place
     assert record.person.name == "王\\五"
+
+
+def test_nul_characters_in_cells_are_dropped_and_the_row_kept(run_import):
+    """A broken export leaves NUL characters in cells; PostgreSQL cannot store them in text
+    (the whole import failed there). They carry nothing: dropped, the row read as the rest.
+    (In the first 64 KB they mark a file that is not text, refused as such.)"""
+    filler = [row(n, "张三", phone=f"139{n:08d}") for n in range(1, 1_501)]
+    broken = row(1_501, "王\x00五", ID_A, "139\x0012345678", "吉首市矮寨镇德夯村", "西\x00安市")
+    data = csv_bytes([HEADER, *filler, broken])
+    assert data.index(b"\x00") > 64 * 1024
+    result = run_import(data)
+    assert result.stored, result.refused
+    assert result.summary["errors"] == []
+    record = _records(result)[1_502]
+    assert record.name == record.person.name == "王五"
+    assert record.source_place == "西安市"
+    assert "\x00" not in "".join(record.values)

@@ -31,7 +31,9 @@ def cell_text(cell) -> str:
         return repr(cell)
     if isinstance(cell, dt.datetime | dt.date | dt.time):
         return cell.isoformat(sep=" ") if isinstance(cell, dt.datetime) else cell.isoformat()
-    return str(cell).strip()
+    text = str(cell).strip()
+    # A broken export's debris, which PostgreSQL cannot store in a text.
+    return text.replace("\x00", "").strip() if "\x00" in text else text
 
 
 def identifier_text(cell) -> str:

@@ -4,7 +4,7 @@ import zipfile
 import pytest
 import xlsxwriter
 
-from fangkong.imports.cells import CellError, identifier_text, parse_datetime
+from fangkong.imports.cells import CellError, cell_text, identifier_text, parse_datetime
 from fangkong.imports.headers import find_header
 from fangkong.imports.readers import OLE2_MAGIC, FileRefused, open_table
 
@@ -159,3 +159,9 @@ def test_identifier_rounded_by_excel_is_refused():
     with pytest.raises(CellError, match="文本"):
         identifier_text(4.3313019900101e17)
     assert identifier_text(13900000000.0) == "13900000000"
+
+
+def test_cell_text_drops_nul_characters():
+    assert cell_text(" 吉首\x00市\x00 ") == "吉首市"
+    assert cell_text("\x00 ") == ""
+    assert cell_text("吉首市") == "吉首市"

@@ -218,8 +218,9 @@ def csv_lines(source: TableSource, after_rows: int) -> CsvLines:
     rows() refuses it."""
     assert source.kind == "csv"
     encoding = source.encoding or "utf-8"
+    with source.path.open("r", encoding=encoding, newline="", errors="strict") as handle:
+        delimiter = _delimiter(handle)
     lines = _text_lines(source.path, encoding)
-    delimiter = next(lines)
     reader = csv.reader(lines, delimiter=delimiter)
     for _row in zip(range(after_rows), reader, strict=False):
         pass
@@ -227,9 +228,8 @@ def csv_lines(source: TableSource, after_rows: int) -> CsvLines:
 
 
 def _text_lines(path: Path, encoding: str) -> Iterator[str]:
-    """The delimiter, then the file's lines (split where csv.reader splits them)."""
+    """The file's lines (split where csv.reader splits them)."""
     with path.open("r", encoding=encoding, newline="", errors="strict") as handle:
-        yield _delimiter(handle)
         number = 0
         try:
             for number, line in enumerate(handle, start=1):  # noqa: B007 - read in except

@@ -221,7 +221,6 @@ class RowReader:
         )
 
     def read(self, number: int, cells: list) -> StagedRow:
-        cells = [_without_nul(c) for c in cells]
         texts = [cell_text(c) for c in cells[: self.width]]
         secret = {}
         for name in IDENTIFIER_FIELDS:
@@ -290,13 +289,6 @@ class RowReader:
             return
         row.document_number = document
         row.phone = phone
-
-
-def _without_nul(cell):
-    """A text cell without NUL characters: a broken export's debris, which PostgreSQL cannot
-    store in a text at all (the row reader sees every row holding one: the column
-    expressions send rows with control characters here)."""
-    return cell.replace("\x00", "") if type(cell) is str and "\x00" in cell else cell
 
 
 def staged_values(row: StagedRow, region_code: str) -> tuple:

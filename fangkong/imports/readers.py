@@ -3,7 +3,8 @@
 `open_table(path, filename)` inspects the bytes (never trusting the extension), refuses
 what is not a readable table with a message that says what to do, and returns a TableSource
 whose `rows()` yields each row as a list of cells with the sheet row number a user sees.
-CSV is streamed in constant memory; workbooks are read with calamine (a fast native reader).
+CSV and .xlsx are streamed (an .xlsx sheet by imports.xlsx); .xls and .ods workbooks are read
+with calamine (a fast native reader), which loads the sheet (an .xls holds at most 65,536 rows).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from pathlib import Path
 from typing import cast
 
 from django.utils.translation import gettext as _
+
+from . import xlsx
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -45,11 +48,21 @@ class TableSource:
     path: Path
     encoding: str | None = None
     sheet_name: str | None = None
+    sheet_member: str | None = None  # an .xlsx sheet's XML, when it can be streamed
 
     def rows(self) -> Iterator[SourceRow]:
         if self.kind == "csv":
             return _csv_rows(self.path, self.encoding or "utf-8")
+        sheet = self.streamed_sheet()
+        if sheet is not None:
+            return (SourceRow(number, cells) for number, cells in sheet.rows())
         return _workbook_rows(self.path, self.sheet_name)
+
+    def streamed_sheet(self) -> xlsx.Sheet | None:
+        """The .xlsx sheet to stream, if the package is laid out as imports.xlsx reads it."""
+        if self.kind != "xlsx" or not self.sheet_member:
+            return None
+        return xlsx.open_sheet(str(self.path), self.sheet_member)
 
 
 def open_table(path: str | Path, filename: str | None = None) -> TableSource:
@@ -117,8 +130,9 @@ def _first_sheet(source: TableSource, label: str) -> TableSource:
     with_values = _xlsx_sheets_with_values(source.path) if source.kind == "xlsx" else {}
     try:
         for name in workbook.sheet_names:
-            if with_values.get(name):
-                source.sheet_name = name
+            member, has_value = with_values.get(name, ("", False))
+            if has_value:
+                source.sheet_name, source.sheet_member = name, member
                 return source
             sheet = workbook.get_sheet_by_name(name)
             if sheet.total_height > 0 and sheet.height > 0:
@@ -131,30 +145,17 @@ def _first_sheet(source: TableSource, label: str) -> TableSource:
 
 _VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)[\s>]")
 _SHEET_DATA_END = re.compile(rb"</(?:\w+:)?sheetData>|<(?:\w+:)?sheetData\s*/>")
-_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
-def _xlsx_sheets_with_values(path: Path) -> dict[str, bool]:
-    """Sheet name → whether its XML holds a cell value, reading each sheet only up to its
-    first value. Empty when the package does not look as expected (the caller then loads the
-    sheets to see)."""
-    from xml.etree import ElementTree
-
+def _xlsx_sheets_with_values(path: Path) -> dict[str, tuple[str, bool]]:
+    """Sheet name → (its XML member, whether it holds a cell value), reading each sheet only
+    up to its first value. Empty when the package does not look as expected (the caller then
+    loads the sheets to see)."""
     try:
+        members = xlsx.sheets(str(path))
         with zipfile.ZipFile(path) as archive:
-            workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-            rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-            targets = {r.get("Id"): r.get("Target", "") for r in rels}
-            found = {}
-            for sheet in workbook.iter():
-                if not sheet.tag.endswith("}sheet"):
-                    continue
-                target = targets.get(sheet.get(_RELATIONSHIP_ID), "")
-                member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-                found[sheet.get("name", "")] = _has_value(archive, member)
-            return found
-    except (KeyError, ValueError, OSError, EOFError, zlib.error, zipfile.BadZipFile,
-            ElementTree.ParseError):  # fmt: skip
+            return {name: (member, _has_value(archive, member)) for name, member in members.items()}
+    except (xlsx.NotRecognised, KeyError, OSError, EOFError, zlib.error, zipfile.BadZipFile):
         return {}
 
 

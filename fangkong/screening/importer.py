@@ -38,7 +38,7 @@ from fangkong.imports.readers import FileRefused, TableSource, csv_lines, open_t
 from .matching import AddressMatcher, level_name
 from .merge import finish_list
 from .models import ScreeningBatch
-from .parallel import Part, row_parts, staged_parts, text_parts, worker_count
+from .parallel import Part, row_parts, sheet_parts, staged_parts, text_parts, worker_count
 from .rows import IGNORED_HEADERS, SYNONYMS, RowReader
 from .sql import is_postgres
 from .writer import CopySink, ListWriter, TempSink
@@ -239,10 +239,14 @@ def list_parts(
 ) -> tuple[int, Generator[Part, None, None]]:
     """(worker processes, the validated parts) of the rows below the header that hold
     anything, read ahead as parallel.staged_parts does. A CSV file's rows are read again from
-    below the header as lines (`rows` are left), a sheet's are taken from `rows`."""
+    below the header as lines, an .xlsx sheet's as pieces of its XML (`rows` are left);
+    other sheets' are taken from `rows`."""
     parts: Iterator
+    sheet = source.streamed_sheet()
     if source.kind == "csv":
         parts = text_parts(csv_lines(source, after_rows=header.row.number))
+    elif sheet is not None:
+        parts = sheet_parts(sheet, after=header.row.number)
     else:
         data = (r for r in rows if r.number > header.row.number and not is_blank(r.cells))
         parts = row_parts(data)

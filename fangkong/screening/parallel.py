@@ -35,6 +35,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from fangkong.imports import xlsx
 from fangkong.imports.headers import is_blank
 from fangkong.imports.readers import CsvLines
 
@@ -79,6 +80,23 @@ class TextPart:
         return [(number, cells) for number, cells in numbered if not is_blank(cells)]
 
 
+@dataclass(frozen=True)
+class SheetPart:
+    """A piece of an .xlsx sheet's XML, cut after a whole row: read into rows where the part
+    is validated (the reading process only inflates the sheet and cuts it)."""
+
+    piece: xlsx.Piece
+    after: int  # the header's row: the rows up to it are not the list's
+
+    def rows(self) -> Rows:
+        """(row number, cells) of the list's rows holding anything."""
+        return [
+            (number, cells)
+            for number, cells in self.piece.rows()
+            if number > self.after and not is_blank(cells)
+        ]
+
+
 def worker_count(file_size: int) -> int:
     configured = getattr(settings, "SCREENING_IMPORT_WORKERS", None)
     if configured is None:
@@ -105,10 +123,10 @@ def _start_worker(state: bytes) -> None:
     _reader, _matcher = reader, matcher
 
 
-def validate_part(part: Rows | TextPart) -> Part:
+def validate_part(part: Rows | TextPart | SheetPart) -> Part:
     assert _reader is not None  # set by staged_parts, or by _start_worker in a worker
     with collector_paused():
-        rows = part.rows() if isinstance(part, TextPart) else part
+        rows = part.rows() if isinstance(part, TextPart | SheetPart) else part
         if not rows:
             return STAGE_SCHEMA.to_frame(), [], 0
         return stage_part(_reader, _matcher, rows)
@@ -131,7 +149,7 @@ def collector_paused() -> Iterator[None]:
 
 
 def staged_parts(
-    reader: RowReader, matcher, parts: Iterable[Rows | TextPart], workers: int
+    reader: RowReader, matcher, parts: Iterable[Rows | TextPart | SheetPart], workers: int
 ) -> Generator[Part, None, None]:
     """(staged rows as a frame of fastrows.STAGE_SCHEMA, errors, row count) per part of
     the list (row_parts or text_parts), in file order, read and validated ahead by a thread
@@ -189,7 +207,7 @@ class _Workers:
         )
         self.thread.start()
 
-    def submit(self, part: Rows | TextPart) -> Future | _Validated:
+    def submit(self, part: Rows | TextPart | SheetPart) -> Future | _Validated:
         """The part's validation under way, or a part validated here."""
         if not self.up.is_set() and VALIDATE_WHILE_WORKERS_START:
             return _Validated(validate_part(part))
@@ -307,6 +325,15 @@ def row_parts(rows: Iterable) -> Iterator[Rows]:
         yield part
 
 
+def sheet_parts(sheet: xlsx.Sheet, after: int) -> Iterator[SheetPart]:
+    """The sheet's rows below row `after`, in pieces of its XML."""
+    try:
+        for piece in sheet.pieces():
+            yield SheetPart(piece, after)
+    finally:
+        xlsx.forget_strings()  # read by the parts validated in this process
+
+
 def text_parts(source: CsvLines) -> Iterator[Rows | TextPart]:
     """The lines in parts of PART_ROWS: as text where no quote character is among them (each
     line a row), else split into rows here, where the part's last row may go on past its
@@ -347,10 +374,12 @@ def _split_rows(chunk: list[str], lines: Iterator[str], number: int, delimiter: 
 
 
 __all__ = [
+    "SheetPart",
     "TextPart",
     "WorkersFailed",
     "collector_paused",
     "row_parts",
+    "sheet_parts",
     "text_parts",
     "staged_parts",
     "validate_part",

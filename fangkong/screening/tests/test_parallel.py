@@ -1,5 +1,6 @@
 """Big files are read by worker processes: the result must be the same as in one process."""
 
+import datetime as dt
 import gc
 import multiprocessing
 import threading
@@ -7,11 +8,14 @@ import threading
 import polars as pl
 import pytest
 
+from fangkong.imports import xlsx
+from fangkong.imports.cells import SHANGHAI
+from fangkong.imports.readers import open_table
 from fangkong.screening import parallel
 from fangkong.screening.importer import result_json
 from fangkong.screening.models import ScreeningRecord
 
-from .conftest import HEADER, ID_A, ID_B, ID_C, ID_D, csv_bytes, row
+from .conftest import HEADER, ID_A, ID_B, ID_C, ID_D, csv_bytes, row, xlsx_bytes
 from .test_atomicity import _ids
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +105,54 @@ def test_a_csv_list_cut_into_parts_keeps_its_rows_and_their_numbers(
     assert records[5].values[HEADER.index("现居住地")] == "吉首市\r\n峒河街道峒河社区"
     assert records[12].source_place == '广东"深圳'
     assert records[11].document_index and not records[4].document_index
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_xlsx_list_cut_into_pieces_keeps_its_rows_and_their_numbers(
+    run_import, monkeypatch, settings, tmp_path, workers
+):
+    """Pieces of a few hundred bytes of the sheet's XML, read by the workers, which read the
+    workbook's shared strings themselves."""
+    monkeypatch.setattr(xlsx, "PIECE_BYTES", 400)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0 if workers > 1 else 10**12)
+    monkeypatch.setattr(parallel, "VALIDATE_WHILE_WORKERS_START", False)
+    settings.SCREENING_IMPORT_WORKERS = workers
+    rows = [
+        ["湘西州重点人员名单（第二批）"],  # row 1
+        [],  # row 2
+        HEADER,  # row 3
+        *[row(n, f"张{n}", _ids(40)[n], address="吉首市峒河街道峒河社区") for n in range(30)],
+        row(31, "王五", "4331011992"),  # row 34: a document too short
+        [],  # row 35
+        row(32, "赵六", ID_C, place="广东深圳"),  # row 36
+    ]
+    arrived = dt.datetime(2022, 1, 9, 14, 30)
+
+    data = xlsx_bytes(rows, dates={(35, 6): arrived})
+    pieces = list(parallel.sheet_parts(_sheet(data, tmp_path), after=3))
+
+    result = run_import(data, name="名单.xlsx")
+
+    assert result.stored, result.refused
+    assert len(pieces) > 5 and result.summary["timings"]["workers"] == workers
+    summary = result_json(result)
+    assert summary["rows"] == 32 and summary["valid"] == 31
+    assert summary["errors"] == [
+        {"row": 34, "field": "身份证号", "message": "身份证号应为18位，实际为10位"}
+    ]
+    records = {r.row_number: r for r in ScreeningRecord.objects.filter(batch=result.batch)}
+    assert sorted(records) == [*range(4, 35), 36]
+    assert records[4].name == "张0" and records[33].name == "张29"
+    assert records[36].source_place == "广东深圳"
+    assert records[36].arrived_at == arrived.replace(tzinfo=SHANGHAI)
+
+
+def _sheet(data, tmp_path):
+    path = tmp_path / "pieces.xlsx"
+    path.write_bytes(data)
+    sheet = open_table(path).streamed_sheet()
+    assert sheet is not None
+    return sheet
 
 
 def test_parts_of_csv_lines_go_as_text_unless_a_quote_is_among_them(monkeypatch):

@@ -1,0 +1,413 @@
+"""Reading an .xlsx sheet row by row, straight from the compressed package.
+
+calamine (the fast native reader) loads a whole sheet before its first row is read: 930 MB for
+a million rows of eight columns, and more for wider sheets. Here the sheet's XML is inflated
+a megabyte at a time and cut into rows as it comes, so a sheet of any length is read in the
+same memory, apart from the workbook's shared strings (each distinct text once).
+
+The cells come out as calamine gives them, so either reader serves the importers:
+- numbers as float; a number under a date or time format as a date, datetime, time or
+  timedelta (elapsed time, such as [h]:mm);
+- texts (shared, inline or a formula's result) as str, booleans as bool, errors as their text
+  (#N/A);
+- each row from the sheet's first column (its `dimension`) to its last cell, a missing cell
+  as "".
+
+The package is read as SpreadsheetML writers produce it (Excel, WPS, LibreOffice, openpyxl,
+xlsxwriter): elements with or without a namespace prefix, attributes in any order, a cell's
+or a row's reference optional. `open_sheet` returns None for a package it does not recognise;
+calamine reads that one instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from xml.etree import ElementTree
+
+CHUNK_BYTES = 1 << 20
+# A piece of a sheet's XML read at once: about 8,000 rows of a list's eight columns.
+PIECE_BYTES = 4 << 20
+EPOCH_1900 = dt.datetime(1899, 12, 30)
+EPOCH_1904 = dt.datetime(1904, 1, 1)
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+# Built-in number formats that show a date or time (ECMA-376 18.8.30, with the ids East
+# Asian versions of Excel use for their dates, as calamine counts them).
+DATE_FORMAT_IDS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
+ELAPSED_FORMAT_IDS = frozenset([46])
+
+# A row's start, or a whole cell: its reference, style and type where writers put them (first,
+# in that order), any other attributes, and its value as <v> or a plain inline string, or else
+# its whole content (a formula, rich text, a preserved space), read by _Cells.value().
+_ROW_OR_CELL = re.compile(
+    r"<(?:\w+:)?(?:(row)\b([^>]*?)/?>"
+    r"|c(?=[\s/>])(?:\s+r=\"([^\"]*)\")?(?:\s+s=\"([^\"]*)\")?(?:\s+t=\"([^\"]*)\")?([^>]*?)"
+    r"(?:/>|>(?:(<(?:\w+:)?v>)([^<]*)</(?:\w+:)?v>"
+    r"|(<(?:\w+:)?is><(?:\w+:)?t>)([^<]*)</(?:\w+:)?t></(?:\w+:)?is>"
+    r"|(.*?))</(?:\w+:)?c>))",
+    re.S,
+)
+_END_TAG_OPENING = re.compile(rb"</(?:\w+:)?$")
+_SHEET_DATA_END = re.compile(rb"</(?:\w+:)?sheetData>")
+_ROW_START = re.compile(rb"<(?:\w+:)?row\b([^>]*?)/?>")
+_VALUE = re.compile(r"<(?:\w+:)?v(?:\s[^>]*)?>(.*?)</(?:\w+:)?v>", re.S)
+_TEXT = re.compile(r"<(?:\w+:)?t(?:\s[^>]*)?>(.*?)</(?:\w+:)?t>", re.S)
+_PHONETIC = re.compile(r"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
+_SHARED_END = re.compile(rb"</(?:\w+:)?si>|<(?:\w+:)?si\s*/>")
+_SHARED = re.compile(r"<(?:\w+:)?si\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?si>)", re.S)
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"\$?([A-Z]+)", re.S)
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_QUOTED_OR_ESCAPED = re.compile(r'"[^"]*"|\\.|_.|\*.')
+_BRACKETED = re.compile(r"\[[^\]]*\]")
+
+
+class NotRecognised(Exception):
+    """The package is not laid out as this reader expects."""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    path: str
+    member: str  # the sheet's XML in the package
+    strings_member: str | None
+    date_styles: dict[str, str]  # cell style (its index, as written) → "date" or "elapsed"
+    epoch: dt.datetime
+
+    def rows(self) -> Iterator[tuple[int, list]]:
+        """(sheet row number, cells) of each row the sheet's XML holds."""
+        try:
+            for piece in self.pieces():
+                yield from piece.rows()
+        finally:
+            forget_strings()
+
+    def pieces(self, size: int | None = None) -> Iterator[Piece]:
+        """The sheet's XML in pieces of about `size` bytes (PIECE_BYTES), each ending after a
+        whole row, each read on its own by Piece.rows() (in another process, if need be)."""
+        size = size or PIECE_BYTES
+        first_column: int | None = None
+        before = 0
+        with zipfile.ZipFile(self.path) as archive, archive.open(self.member) as stream:
+            pending = b""
+            while chunk := stream.read(min(size, CHUNK_BYTES)):
+                pending += chunk
+                end = _last_row_end(pending) if len(pending) >= size else None
+                if end is None:
+                    continue
+                data, pending = pending[:end], pending[end:]
+                if first_column is None:
+                    first_column = _first_column(data)
+                yield Piece(self, first_column, before, data)
+                before = _last_row_number(data, before)
+        if done := _SHEET_DATA_END.search(pending):
+            pending = pending[: done.start()]
+        if pending:
+            if first_column is None:
+                first_column = _first_column(pending)
+            yield Piece(self, first_column, before, pending)
+
+    def strings(self) -> list[str]:
+        """The workbook's shared strings, read once per process for the sheet in hand."""
+        global _strings
+        key = (self.path, self.strings_member, os.stat(self.path).st_mtime_ns)
+        if _strings is None or _strings[0] != key:
+            _strings = None
+            with zipfile.ZipFile(self.path) as archive:
+                _strings = (key, _shared_strings(archive, self.strings_member))
+        return _strings[1]
+
+
+@dataclass(frozen=True)
+class Piece:
+    sheet: Sheet
+    first_column: int  # the sheet's first column: a row's cells start there
+    before: int  # the number of the row before the piece's first one
+    data: bytes
+
+    def rows(self) -> list[tuple[int, list]]:
+        """(sheet row number, cells) of each row in the piece."""
+        sheet = self.sheet
+        cells = _Cells(sheet.strings(), sheet.date_styles, sheet.epoch)
+        return list(cells.rows(self.data.decode("utf-8"), self.before, self.first_column))
+
+
+def forget_strings() -> None:
+    """Let the shared strings of the last sheet read go."""
+    global _strings
+    _strings = None
+
+
+_strings: tuple[tuple, list[str]] | None = None
+
+
+def sheets(path: str) -> dict[str, str]:
+    """Sheet name → its XML member, in workbook order. Raises NotRecognised."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ValueError, OSError, EOFError, zlib.error, zipfile.BadZipFile,
+            ElementTree.ParseError) as error:  # fmt: skip
+        raise NotRecognised(str(error)) from None
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    found = {}
+    for sheet in workbook.iter(f"{MAIN}sheet"):
+        target = targets.get(sheet.get(RELATIONSHIP_ID), "")
+        if not target:
+            raise NotRecognised("a sheet without its part")
+        found[sheet.get("name", "")] = _member(target)
+    if not found:
+        raise NotRecognised("no sheet")
+    return found
+
+
+def open_sheet(path: str, member: str) -> Sheet | None:
+    """The sheet ready to be read, or None if the package is not laid out as expected."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if member not in names:
+                return None
+            workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+            parts = {
+                r.get("Type", "").rsplit("/", 1)[-1]: _member(r.get("Target", "")) for r in rels
+            }
+            styles = parts.get("styles")
+            strings = parts.get("sharedStrings")
+            date_styles = (
+                _date_styles(ElementTree.fromstring(archive.read(styles)))
+                if styles in names
+                else {}
+            )
+    except (KeyError, ValueError, OSError, EOFError, zlib.error, zipfile.BadZipFile,
+            ElementTree.ParseError):  # fmt: skip
+        return None
+    properties = workbook.find(f"{MAIN}workbookPr")
+    uses_1904 = properties is not None and properties.get("date1904") in ("1", "true")
+    return Sheet(
+        path=str(path),
+        member=member,
+        strings_member=strings if strings in names else None,
+        date_styles=date_styles,
+        epoch=EPOCH_1904 if uses_1904 else EPOCH_1900,
+    )
+
+
+def _member(target: str) -> str:
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def _date_styles(styles: ElementTree.Element) -> dict[str, str]:
+    custom = {
+        int(f.get("numFmtId", "0")): f.get("formatCode", "") for f in styles.iter(f"{MAIN}numFmt")
+    }
+    cell_formats = styles.find(f"{MAIN}cellXfs")
+    found: dict[str, str] = {}
+    for index, xf in enumerate(cell_formats if cell_formats is not None else []):
+        kind = _format_kind(int(xf.get("numFmtId", "0")), custom)
+        if kind:
+            found[str(index)] = kind
+    return found
+
+
+def _format_kind(format_id: int, custom: dict[int, str]) -> str | None:
+    if format_id in custom:
+        code = custom[format_id]
+        if re.search(r"\[(h+|m+|s+)\]", code, re.I):
+            return "elapsed"
+        shown = _BRACKETED.sub("", _QUOTED_OR_ESCAPED.sub("", code.split(";", 1)[0]))
+        return "date" if re.search(r"[ymdhs]", shown, re.I) else None
+    if format_id in ELAPSED_FORMAT_IDS:
+        return "elapsed"
+    return "date" if format_id in DATE_FORMAT_IDS else None
+
+
+def _first_column(data: bytes) -> int:
+    """The sheet's first column (0 for A) from its dimension, which precedes its rows."""
+    rows_start = data.find(b"sheetData")
+    match = _DIMENSION.search(data, 0, rows_start if rows_start >= 0 else len(data))
+    return _column_index(match.group(1).decode()) if match else 0
+
+
+def _last_row_number(data: bytes, before: int) -> int:
+    """The number of the last row in `data`; `before` that of the row before it."""
+    position = len(data)
+    while (found := data.rfind(b"row", 0, position)) > 0:
+        opening = data.rfind(b"<", max(0, found - 40), found)
+        start = _ROW_START.match(data, opening) if opening >= 0 else None
+        if start is not None:
+            reference = _attribute(start.group(1).decode(), "r")
+            if reference:
+                return int(reference)
+            break  # rows without their numbers: counted
+        position = found
+    number = before
+    for attributes in _ROW_START.findall(data):
+        reference = _attribute(attributes.decode(), "r")
+        number = int(reference) if reference else number + 1
+    return number
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
+
+
+def _last_row_end(data: bytes) -> int | None:
+    """Where the last complete row of `data` ends (after its `</row>`), if one does. A row
+    written as an empty element stays for the next piece."""
+    position = len(data)
+    while (found := data.rfind(b"row>", 0, position)) >= 0:
+        if _END_TAG_OPENING.search(data, max(0, found - 40), found):
+            return found + 4
+        position = found
+    return None
+
+
+def _shared_strings(archive: zipfile.ZipFile, member: str | None) -> list[str]:
+    if member is None:
+        return []
+    strings: list[str] = []
+    tail = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(CHUNK_BYTES):
+            data = tail + chunk
+            ends = list(_SHARED_END.finditer(data))
+            cut = ends[-1].end() if ends else 0
+            strings.extend(_texts(body or "") for body in _SHARED.findall(data[:cut].decode()))
+            tail = data[cut:]
+    return strings
+
+
+def _texts(body: str) -> str:
+    """The text of a string item: its <t> elements, phonetic runs left out."""
+    if "<" not in body:
+        return ""
+    if "rPh" in body:
+        body = _PHONETIC.sub("", body)
+    return _unescaped("".join(_TEXT.findall(body)))
+
+
+def _unescaped(text: str) -> str:
+    """XML's character references, then OOXML's _xHHHH_ for characters XML cannot hold."""
+    if "&" in text:
+        text = html.unescape(text)
+    if "_x" in text:
+        text = _OOXML_ESCAPE.sub(lambda found: chr(int(found.group(1), 16)), text)
+    return text
+
+
+class _Cells:
+    def __init__(self, strings: list[str], date_styles: dict[str, str], epoch: dt.datetime):
+        self.strings = strings
+        self.date_styles = date_styles
+        self.epoch = epoch
+        self.columns: dict[str, int] = {}
+
+    def rows(self, text: str, number: int, first_column: int) -> Iterator[tuple[int, list]]:
+        """(row number, cells) of the rows in `text`; `number` is the row before them."""
+        cells: list | None = None
+        columns = self.columns
+        for row, row_attributes, reference, style, kind, others, value_tag, value, inline_tag, \
+                inline, content in _ROW_OR_CELL.findall(text):  # fmt: skip
+            if row:
+                if cells is not None:
+                    yield number, cells
+                found = _attribute(row_attributes, "r")
+                number = int(found) if found else number + 1
+                cells = []
+                continue
+            if cells is None:
+                continue  # a cell outside any row: not in a sheet's data
+            if others and "=" in others:
+                reference = reference or _attribute(others, "r")
+                style = style or _attribute(others, "s")
+                kind = kind or _attribute(others, "t")
+            if reference:
+                letters = reference.rstrip("0123456789").lstrip("$")
+                column = columns.get(letters)
+                if column is None:
+                    column = columns[letters] = _column_index(letters.rstrip("$"))
+                column -= first_column
+                if column < 0:
+                    continue
+            else:
+                column = len(cells)
+            if value_tag:
+                cell = self.value(kind, style, value)
+            elif inline_tag:
+                cell = _unescaped(inline)
+            elif content:
+                cell = self.content(kind, style, content)
+            else:
+                cell = ""
+            if column == len(cells):
+                cells.append(cell)
+            elif column > len(cells):
+                cells.extend([""] * (column - len(cells)))
+                cells.append(cell)
+            else:
+                cells[column] = cell
+        if cells is not None:
+            yield number, cells
+
+    def content(self, kind: str, style: str, content: str):
+        """A cell's value from its whole content."""
+        if kind == "inlineStr":
+            return _texts(content)
+        found = _VALUE.search(content)
+        return self.value(kind, style, found.group(1)) if found else ""
+
+    def value(self, kind: str, style: str, raw: str):
+        """A cell's value from its <v>."""
+        if not kind or kind == "n":
+            try:
+                number = float(raw)
+            except ValueError:
+                return raw.strip()
+            date_kind = self.date_styles.get(style) if style else None
+            return _date_value(number, date_kind, self.epoch) if date_kind else number
+        if kind == "s":
+            return self.strings[int(raw)]
+        if kind == "b":
+            return raw.strip() in ("1", "true")
+        if kind == "d":
+            return dt.datetime.fromisoformat(raw.strip().rstrip("Z"))
+        return _unescaped(raw)  # "str" (a formula's text), "e" (an error: #N/A), "inlineStr"
+
+
+def _attribute(attributes: str, name: str) -> str:
+    """An attribute's value in a start tag's attribute text ('' if it has none)."""
+    start = attributes.find(f" {name}=")
+    if start < 0:
+        start = attributes.find(f"\n{name}=")
+        if start < 0:
+            return ""
+    start += len(name) + 2
+    quote = attributes[start]
+    end = attributes.find(quote, start + 1)
+    return attributes[start + 1 : end]
+
+
+def _date_value(number: float, kind: str, epoch: dt.datetime):
+    """A number shown as a date or time, as calamine gives it."""
+    if kind == "elapsed":
+        return dt.timedelta(milliseconds=round(number * 86_400_000))
+    if number < 1:
+        return (epoch + dt.timedelta(milliseconds=round(number * 86_400_000))).time()
+    if epoch == EPOCH_1900 and number < 60:
+        number += 1  # Excel counts a 29 February 1900 that never was
+    moment = epoch + dt.timedelta(milliseconds=round(number * 86_400_000))
+    if moment.time() == dt.time(0):
+        return moment.date()
+    return moment

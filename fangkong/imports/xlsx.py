@@ -43,6 +43,15 @@ RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relati
 DATE_FORMAT_IDS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
 ELAPSED_FORMAT_IDS = frozenset([46])
 
+# A cell as sheets write most: its reference, then its other attributes and <v> or a plain
+# inline string; or else any other cell, whole (a formula, rich text, an empty element, ...).
+_CELL = re.compile(
+    r'<c r="([A-Z]+)(\d+)"([^>]*)>(?:<v>|<is><t>)([^<]*)</(?:v>|t></is>)</c>'
+    r"|(<(?:\w+:)?c\b[^>]*?(?:/>|>.*?</(?:\w+:)?c>))",
+    re.S,
+)
+INLINE = ' t="inlineStr"'
+_REFERENCE = re.compile(r"\$?([A-Z]+)\$?(\d+)")
 # A row's start, or a whole cell: its reference, style and type where writers put them (first,
 # in that order), any other attributes, and its value as <v> or a plain inline string, or else
 # its whole content (a formula, rich text, a preserved space), read by _Cells.value().
@@ -313,9 +322,89 @@ class _Cells:
         self.date_styles = date_styles
         self.epoch = epoch
         self.columns: dict[str, int] = {}
+        self.plans: dict[str, tuple[str, str]] = {}
 
-    def rows(self, text: str, number: int, first_column: int) -> Iterator[tuple[int, list]]:
-        """(row number, cells) of the rows in `text`; `number` is the row before them."""
+    def rows(self, text: str, number: int, first_column: int) -> list[tuple[int, list]]:
+        """(row number, cells) of the rows in `text` that hold a cell; `number` is the row
+        before them. Every cell names its row as sheets are written, so the rows are taken
+        from the cells (a third of the time); a cell without its reference has the rows
+        read in order."""
+        rows = self.referenced_rows(text, first_column)
+        if rows is None:
+            rows = list(self.rows_in_order(text, number, first_column))
+        return rows
+
+    def referenced_rows(self, text: str, first_column: int) -> list[tuple[int, list]] | None:
+        rows: list[tuple[int, list]] = []
+        cells: list = []
+        current = ""
+        columns: dict[str, int] = {}  # letters → the cell's index in its row
+        for letters, digits, attributes, raw, other in _CELL.findall(text):
+            if other:
+                read = self.other_cell(other)
+                if read is None:
+                    return None
+                letters, digits, value = read
+                if value is None:
+                    continue  # an empty element: an empty cell
+            elif attributes == INLINE:
+                value = _unescaped(raw) if "&" in raw or "_x" in raw else raw
+            elif not attributes:
+                value = _number(raw)
+            else:
+                value = self.plain(attributes, raw)
+            if digits != current:
+                current = digits
+                cells = []
+                rows.append((int(digits), cells))
+            column = columns.get(letters)
+            if column is None:
+                column = columns[letters] = _column_index(letters) - first_column
+            if column == len(cells):
+                cells.append(value)
+            elif column > len(cells):
+                cells.extend([""] * (column - len(cells)))
+                cells.append(value)
+            elif column >= 0:
+                cells[column] = value
+        return rows
+
+    def plain(self, attributes: str, raw: str):
+        """The value of a cell written plainly (<v>, or an inline string of one text)."""
+        plan = self.plans.get(attributes)
+        if plan is None:
+            plan = self.plans[attributes] = (
+                _attribute(attributes, "t"),
+                _attribute(attributes, "s"),
+            )
+        kind, style = plan
+        if kind == "inlineStr":
+            return _unescaped(raw)
+        return self.value(kind, style, raw) if raw else ""
+
+    def other_cell(self, element: str) -> tuple[str, str, object] | None:
+        """(column letters, row digits, value or None if empty) of any other cell; None if
+        it does not name its place."""
+        opening = element.find(">")
+        attributes = element[element.find("c") + 1 : opening]
+        place = _REFERENCE.fullmatch(_attribute(attributes, "r"))
+        if place is None:
+            return None
+        letters, digits = place.groups()
+        if attributes.endswith("/"):
+            return letters, digits, None
+        body = element[opening + 1 : element.rfind("<")]
+        return (
+            letters,
+            digits,
+            self.content(_attribute(attributes, "t"), _attribute(attributes, "s"), body),
+        )
+
+    def rows_in_order(
+        self, text: str, number: int, first_column: int
+    ) -> Iterator[tuple[int, list]]:
+        """(row number, cells) of the rows in `text`, numbered in order where they do not
+        name their number."""
         cells: list | None = None
         columns = self.columns
         for row, row_attributes, reference, style, kind, others, value_tag, value, inline_tag, \
@@ -371,10 +460,9 @@ class _Cells:
     def value(self, kind: str, style: str, raw: str):
         """A cell's value from its <v>."""
         if not kind or kind == "n":
-            try:
-                number = float(raw)
-            except ValueError:
-                return raw.strip()
+            number = _number(raw)
+            if not isinstance(number, float):
+                return number
             date_kind = self.date_styles.get(style) if style else None
             return _date_value(number, date_kind, self.epoch) if date_kind else number
         if kind == "s":
@@ -384,6 +472,13 @@ class _Cells:
         if kind == "d":
             return dt.datetime.fromisoformat(raw.strip().rstrip("Z"))
         return _unescaped(raw)  # "str" (a formula's text), "e" (an error: #N/A), "inlineStr"
+
+
+def _number(raw: str) -> float | str:
+    try:
+        return float(raw)
+    except ValueError:
+        return raw.strip()
 
 
 def _attribute(attributes: str, name: str) -> str:

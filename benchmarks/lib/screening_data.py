@@ -214,3 +214,58 @@ def write_reference_csv(path, rows, skip: set[int]) -> int:
             writer.writerow(row)
             written += 1
     return written
+
+
+def with_shared_strings(source, target) -> None:
+    """The workbook as Excel saves it: each distinct text once in the shared strings, the
+    cells naming it by its index (xlsxwriter's constant-memory mode writes texts inline)."""
+    import re
+    import zipfile
+
+    inline = re.compile(rb'<c r="([A-Z]+\d+)" t="inlineStr"><is><t>([^<]*)</t></is></c>')
+    indexes: dict[bytes, int] = {}
+    count = 0
+
+    def shared(found: re.Match) -> bytes:
+        nonlocal count
+        count += 1
+        index = indexes.setdefault(found.group(2), len(indexes))
+        return b'<c r="%s" t="s"><v>%d</v></c>' % (found.group(1), index)
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            if item.filename.startswith("xl/worksheets/"):
+                with old.open(item) as sheet, new.open(item.filename, "w", force_zip64=True) as out:
+                    tail = b""
+                    while chunk := sheet.read(1 << 22):
+                        data = tail + chunk
+                        cut = data.rfind(b"</row>") + 6 if b"</row>" in data else 0
+                        out.write(inline.sub(shared, data[:cut]))
+                        tail = data[cut:]
+                    out.write(inline.sub(shared, tail))
+                continue
+            data = old.read(item)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+                )
+            elif item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdShared" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/sharedStrings" '
+                    b'Target="sharedStrings.xml"/></Relationships>',
+                )
+            new.writestr(item, data)
+        with new.open("xl/sharedStrings.xml", "w", force_zip64=True) as out:
+            out.write(
+                b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://'
+                b'schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" '
+                b'uniqueCount="%d">' % (count, len(indexes))
+            )
+            for text in indexes:
+                # The texts were escaped for the inline cells already.
+                out.write(b"<si><t>" + text + b"</t></si>")
+            out.write(b"</sst>")

@@ -70,7 +70,10 @@ _VALUE = re.compile(r"<(?:\w+:)?v(?:\s[^>]*)?>(.*?)</(?:\w+:)?v>", re.S)
 _TEXT = re.compile(r"<(?:\w+:)?t(?:\s[^>]*)?>(.*?)</(?:\w+:)?t>", re.S)
 _PHONETIC = re.compile(r"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
 _SHARED_END = re.compile(rb"</(?:\w+:)?si>|<(?:\w+:)?si\s*/>")
-_SHARED = re.compile(r"<(?:\w+:)?si\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?si>)", re.S)
+# A string item of one plain text (most are), or any other item, whole.
+_SHARED = re.compile(
+    r"<si><t>([^<]*)</t></si>|(<(?:\w+:)?si\b[^>]*?(?:/>|>.*?</(?:\w+:)?si>))", re.S
+)
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"\$?([A-Z]+)", re.S)
 _OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _QUOTED_OR_ESCAPED = re.compile(r'"[^"]*"|\\.|_.|\*.')
@@ -122,14 +125,12 @@ class Sheet:
                 first_column = _first_column(pending)
             yield Piece(self, first_column, before, pending)
 
-    def strings(self) -> list[str]:
+    def strings(self) -> SharedStrings:
         """The workbook's shared strings, read once per process for the sheet in hand."""
         global _strings
         key = (self.path, self.strings_member, os.stat(self.path).st_mtime_ns)
         if _strings is None or _strings[0] != key:
-            _strings = None
-            with zipfile.ZipFile(self.path) as archive:
-                _strings = (key, _shared_strings(archive, self.strings_member))
+            _strings = (key, SharedStrings(self.path, self.strings_member))
         return _strings[1]
 
 
@@ -153,7 +154,7 @@ def forget_strings() -> None:
     _strings = None
 
 
-_strings: tuple[tuple, list[str]] | None = None
+_strings: tuple[tuple, SharedStrings] | None = None
 
 
 def sheets(path: str) -> dict[str, str]:
@@ -283,19 +284,46 @@ def _last_row_end(data: bytes) -> int | None:
     return None
 
 
-def _shared_strings(archive: zipfile.ZipFile, member: str | None) -> list[str]:
-    if member is None:
-        return []
-    strings: list[str] = []
+class SharedStrings:
+    """The workbook's shared strings, read from the package as far as the cells asked for
+    need (the header's rows need the first few; a sheet's last rows, all of them)."""
+
+    def __init__(self, path: str, member: str | None) -> None:
+        self.items: list[str] = []  # read so far, in order; cells index it directly
+        self.more = _shared_string_parts(path, member) if member else iter(())
+
+    def upto(self, index: int) -> str:
+        """The string at `index`, reading on until it is there."""
+        while index >= len(self.items):
+            part = next(self.more, None)
+            if part is None:
+                raise IndexError(f"shared string {index} of {len(self.items)}")
+            self.items.extend(part)
+        return self.items[index]
+
+
+def _shared_string_parts(path: str, member: str) -> Iterator[list[str]]:
     tail = b""
-    with archive.open(member) as stream:
+    with zipfile.ZipFile(path) as archive, archive.open(member) as stream:
         while chunk := stream.read(CHUNK_BYTES):
             data = tail + chunk
-            ends = list(_SHARED_END.finditer(data))
-            cut = ends[-1].end() if ends else 0
-            strings.extend(_texts(body or "") for body in _SHARED.findall(data[:cut].decode()))
+            cut = data.rfind(b"</si>")
+            cut = cut + 5 if cut >= 0 else _last_shared_end(data)
+            yield [
+                _texts(other)
+                if other
+                else _unescaped(plain)
+                if "&" in plain or "_x" in plain
+                else plain
+                for plain, other in _SHARED.findall(data[:cut].decode())
+            ]
             tail = data[cut:]
-    return strings
+
+
+def _last_shared_end(data: bytes) -> int:
+    """After the last string item that ends in `data` (its elements prefixed, or empty)."""
+    ends = list(_SHARED_END.finditer(data))
+    return ends[-1].end() if ends else 0
 
 
 def _texts(body: str) -> str:
@@ -317,7 +345,7 @@ def _unescaped(text: str) -> str:
 
 
 class _Cells:
-    def __init__(self, strings: list[str], date_styles: dict[str, str], epoch: dt.datetime):
+    def __init__(self, strings: SharedStrings, date_styles: dict[str, str], epoch: dt.datetime):
         self.strings = strings
         self.date_styles = date_styles
         self.epoch = epoch
@@ -466,7 +494,9 @@ class _Cells:
             date_kind = self.date_styles.get(style) if style else None
             return _date_value(number, date_kind, self.epoch) if date_kind else number
         if kind == "s":
-            return self.strings[int(raw)]
+            index = int(raw)
+            items = self.strings.items
+            return items[index] if index < len(items) else self.strings.upto(index)
         if kind == "b":
             return raw.strip() in ("1", "true")
         if kind == "d":

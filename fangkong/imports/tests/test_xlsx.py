@@ -215,3 +215,29 @@ def test_a_package_laid_out_otherwise_is_left_to_calamine(tmp_path):
                 copy.writestr(item, source.read(item.filename))
 
     assert xlsx.open_sheet(str(odd), "xl/worksheets/sheet1.xml") is None
+
+
+def test_shared_strings_are_read_as_far_as_the_cells_need(tmp_path, monkeypatch):
+    """The header's rows need the first strings: the rest of a big table is not read for
+    them (a million rows hold three to four million distinct texts)."""
+    monkeypatch.setattr(xlsx, "PIECE_BYTES", 64 * 1024)
+    path = tmp_path / "名单.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("名单")
+    sheet.write_row(0, 0, ["姓名", "公民身份号码"])
+    for row in range(1, 40_001):
+        sheet.write_row(row, 0, [f"姓名{row}", f"43313019900101{row:05d}"])
+    book.close()
+    opened = xlsx.open_sheet(str(path), xlsx.sheets(str(path))["名单"])
+    assert opened is not None
+
+    rows = opened.rows()
+    assert next(rows) == (1, ["姓名", "公民身份号码"])
+    strings = opened.strings()
+    read = len(strings.items)
+    *_, last = rows
+
+    assert 0 < read < 80_000 / 2  # a megabyte of the strings' XML
+    assert last == (40_001, ["姓名40000", "4331301990010140000"])
+    assert len(strings.items) == 80_002
+    assert opened.strings() is not strings  # let go once the sheet is read

@@ -31,9 +31,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
-CHUNK_BYTES = 1 << 20
-# A piece of a sheet's XML read at once: about 8,000 rows of a list's eight columns.
-PIECE_BYTES = 4 << 20
+# Read from the package at a time: about 500 rows of a list's eight columns.
+CHUNK_BYTES = 256 * 1024
+# Rows in a piece of a sheet read at once (at least).
+PIECE_ROWS = 10_000
 EPOCH_1900 = dt.datetime(1899, 12, 30)
 EPOCH_1904 = dt.datetime(1904, 1, 1)
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -100,24 +101,33 @@ class Sheet:
         finally:
             forget_strings()
 
-    def pieces(self, size: int | None = None) -> Iterator[Piece]:
-        """The sheet's XML in pieces of about `size` bytes (PIECE_BYTES), each ending after a
-        whole row, each read on its own by Piece.rows() (in another process, if need be)."""
-        size = size or PIECE_BYTES
+    def pieces(self, rows: int | None = None) -> Iterator[Piece]:
+        """The sheet's XML in pieces of at least `rows` rows (PIECE_ROWS) and at most a read's
+        more, each ending after a whole row, each read on its own by Piece.rows() (in another
+        process, if need be)."""
+        rows = rows or PIECE_ROWS
         first_column: int | None = None
         before = 0
+        chunks: list[bytes] = []
+        ends = 0  # row ends in the chunks, about (a row's end tag may span two reads)
         with zipfile.ZipFile(self.path) as archive, archive.open(self.member) as stream:
-            pending = b""
-            while chunk := stream.read(min(size, CHUNK_BYTES)):
-                pending += chunk
-                end = _last_row_end(pending) if len(pending) >= size else None
-                if end is None:
+            while chunk := stream.read(CHUNK_BYTES):
+                chunks.append(chunk)
+                ends += chunk.count(b"row>")
+                if ends < rows:
                     continue
-                data, pending = pending[:end], pending[end:]
+                pending = b"".join(chunks)
+                end = _last_row_end(pending)
+                if end is None:
+                    chunks = [pending]
+                    continue
+                data, rest = pending[:end], pending[end:]
+                chunks, ends = [rest], rest.count(b"row>")
                 if first_column is None:
                     first_column = _first_column(data)
                 yield Piece(self, first_column, before, data)
                 before = _last_row_number(data, before)
+        pending = b"".join(chunks)
         if done := _SHEET_DATA_END.search(pending):
             pending = pending[: done.start()]
         if pending:

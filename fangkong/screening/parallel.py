@@ -328,7 +328,7 @@ def row_parts(rows: Iterable) -> Iterator[Rows]:
 def sheet_parts(sheet: xlsx.Sheet, after: int) -> Iterator[SheetPart]:
     """The sheet's rows below row `after`, in pieces of its XML."""
     try:
-        for piece in sheet.pieces():
+        for piece in sheet.pieces(rows=PART_ROWS):
             yield SheetPart(piece, after)
     finally:
         xlsx.forget_strings()  # read by the parts validated in this process

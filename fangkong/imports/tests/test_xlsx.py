@@ -27,10 +27,10 @@ def _calamine(path, name):
         workbook.close()
 
 
-def _streamed(path, name, piece_bytes=None):
+def _streamed(path, name, piece_rows=None):
     sheet = xlsx.open_sheet(str(path), xlsx.sheets(str(path))[name])
     assert sheet is not None
-    pieces = list(sheet.pieces(piece_bytes))
+    pieces = list(sheet.pieces(piece_rows))
     return _trimmed(row for piece in pieces for row in piece.rows()), len(pieces)
 
 
@@ -100,14 +100,15 @@ def test_a_list_written_by_xlsxwriter_reads_as_calamine_reads_it(tmp_path, optio
     ]
 
 
-def test_pieces_cut_anywhere_give_the_same_rows(tmp_path):
+def test_pieces_cut_anywhere_give_the_same_rows(tmp_path, monkeypatch):
     path = tmp_path / "名单.xlsx"
     _list_workbook(path)
 
     whole, one = _streamed(path, "名单")
-    cut, many = _streamed(path, "名单", piece_bytes=300)
+    monkeypatch.setattr(xlsx, "CHUNK_BYTES", 300)  # row ends come apart between reads
+    cut, many = _streamed(path, "名单", piece_rows=2)
 
-    assert one == 1 and many > 20
+    assert one == 1 and many > 15
     assert cut == whole
 
 
@@ -155,18 +156,19 @@ def test_prefixed_elements_and_missing_references(tmp_path):
     _rewritten(path, unnumbered, unnumber)
     expected, _ = _streamed(path, "名单")
 
-    assert _streamed(prefixed, "名单", piece_bytes=500)[0] == expected
+    assert _streamed(prefixed, "名单", piece_rows=3)[0] == expected
     assert _calamine(prefixed, "名单") == expected
     # Numbered in order instead: the blank second row is not in the XML, so the header is
     # the second row now, for calamine as well.
-    unnumbered_rows, _ = _streamed(unnumbered, "名单", piece_bytes=500)
+    unnumbered_rows, _ = _streamed(unnumbered, "名单", piece_rows=3)
     assert unnumbered_rows == _calamine(unnumbered, "名单")
     assert [number for number, _ in unnumbered_rows[:3]] == [1, 2, 3]
     assert [cells for _, cells in unnumbered_rows[:2]] == [cells for _, cells in expected[:2]]
 
 
 def test_rows_of_a_big_sheet_come_in_flat_memory(tmp_path):
-    """The sheet is inflated a megabyte at a time: a 30 MB sheet's XML never sits whole."""
+    """The sheet is inflated a quarter of a megabyte at a time and read in pieces of about
+    PIECE_ROWS rows: a 6 MB sheet's XML never sits whole."""
     path = tmp_path / "大.xlsx"
     book = xlsxwriter.Workbook(path, {"constant_memory": True})
     sheet = book.add_worksheet()
@@ -178,10 +180,12 @@ def test_rows_of_a_big_sheet_come_in_flat_memory(tmp_path):
     opened = xlsx.open_sheet(str(path), member)
     assert opened is not None
 
-    sizes = [len(piece.data) for piece in opened.pieces()]
+    pieces = list(opened.pieces())
+    counts = [len(piece.rows()) for piece in pieces]
 
-    assert sum(sizes) <= sheet_xml
-    assert max(sizes) < xlsx.PIECE_BYTES + xlsx.CHUNK_BYTES
+    assert sum(len(piece.data) for piece in pieces) <= sheet_xml
+    assert len(pieces) == 6 and sum(counts) == 60_000
+    assert all(xlsx.PIECE_ROWS <= count < xlsx.PIECE_ROWS * 1.5 for count in counts[:-1])
     rows = list(opened.rows())
     assert len(rows) == 60_000 and rows[-1] == (
         60_000,
@@ -220,7 +224,7 @@ def test_a_package_laid_out_otherwise_is_left_to_calamine(tmp_path):
 def test_shared_strings_are_read_as_far_as_the_cells_need(tmp_path, monkeypatch):
     """The header's rows need the first strings: the rest of a big table is not read for
     them (a million rows hold three to four million distinct texts)."""
-    monkeypatch.setattr(xlsx, "PIECE_BYTES", 64 * 1024)
+    monkeypatch.setattr(xlsx, "PIECE_ROWS", 1_000)
     path = tmp_path / "名单.xlsx"
     book = xlsxwriter.Workbook(path)
     sheet = book.add_worksheet("名单")

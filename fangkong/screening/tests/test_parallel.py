@@ -111,9 +111,10 @@ def test_a_csv_list_cut_into_parts_keeps_its_rows_and_their_numbers(
 def test_an_xlsx_list_cut_into_pieces_keeps_its_rows_and_their_numbers(
     run_import, monkeypatch, settings, tmp_path, workers
 ):
-    """Pieces of a few hundred bytes of the sheet's XML, read by the workers, which read the
-    workbook's shared strings themselves."""
-    monkeypatch.setattr(xlsx, "PIECE_BYTES", 400)
+    """Pieces of three rows and a few hundred bytes of the sheet's XML, read by the workers,
+    which read the workbook's shared strings themselves."""
+    monkeypatch.setattr(parallel, "PART_ROWS", 3)
+    monkeypatch.setattr(xlsx, "CHUNK_BYTES", 300)
     monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0 if workers > 1 else 10**12)
     monkeypatch.setattr(parallel, "VALIDATE_WHILE_WORKERS_START", False)
     settings.SCREENING_IMPORT_WORKERS = workers

@@ -24,16 +24,15 @@ from typing import cast
 from django.utils.translation import gettext as _
 
 from . import xlsx
+from .errors import FileRefused
+
+__all__ = ["FileRefused", "SourceRow", "TableSource", "csv_lines", "open_table"]
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 SNIFF_BYTES = 64 * 1024
 
 Cell = str | float | int | bool | dt.datetime | dt.date | dt.time | dt.timedelta | None
-
-
-class FileRefused(Exception):
-    """The file as a whole cannot be imported; nothing is stored."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +111,8 @@ def _open_ole2(path: Path, label: str) -> TableSource:
 
 
 def _first_sheet(source: TableSource, label: str) -> TableSource:
+    if source.kind == "xlsx" and (with_values := _xlsx_sheets_with_values(source.path)):
+        return _first_xlsx_sheet(source, with_values, label)
     from python_calamine import CalamineWorkbook
 
     try:
@@ -125,21 +126,26 @@ def _first_sheet(source: TableSource, label: str) -> TableSource:
         raise FileRefused(
             _("无法读取表格“%(name)s”：%(reason)s") % {"name": label, "reason": exc}
         ) from None
-    # Loading a sheet reads all of it; an .xlsx sheet whose XML shows a value is taken without
-    # loading it, so that a big list is read once (by rows()), not twice.
-    with_values = _xlsx_sheets_with_values(source.path) if source.kind == "xlsx" else {}
     try:
         for name in workbook.sheet_names:
-            member, has_value = with_values.get(name, ("", False))
-            if has_value:
-                source.sheet_name, source.sheet_member = name, member
-                return source
             sheet = workbook.get_sheet_by_name(name)
             if sheet.total_height > 0 and sheet.height > 0:
                 source.sheet_name = name
                 return source
     finally:
         workbook.close()
+    raise FileRefused(_("表格“%(name)s”中没有任何数据") % {"name": label})
+
+
+def _first_xlsx_sheet(
+    source: TableSource, with_values: dict[str, tuple[str, bool]], label: str
+) -> TableSource:
+    """The first sheet whose XML holds a value, found without loading any (calamine would read
+    the workbook's shared strings to open it: 1.2 s and 226 MB for a million-row list)."""
+    for name, (member, has_value) in with_values.items():
+        if has_value:
+            source.sheet_name, source.sheet_member = name, member
+            return source
     raise FileRefused(_("表格“%(name)s”中没有任何数据") % {"name": label})
 
 

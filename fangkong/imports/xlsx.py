@@ -31,6 +31,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
+from django.utils.translation import gettext as _
+
+from .errors import FileRefused
+
 # Read from the package at a time: about 500 rows of a list's eight columns.
 CHUNK_BYTES = 256 * 1024
 # Rows in a piece of a sheet read at once (at least).
@@ -111,7 +115,7 @@ class Sheet:
         chunks: list[bytes] = []
         ends = 0  # row ends in the chunks, about (a row's end tag may span two reads)
         with zipfile.ZipFile(self.path) as archive, archive.open(self.member) as stream:
-            while chunk := stream.read(CHUNK_BYTES):
+            while chunk := _read(stream, before):
                 chunks.append(chunk)
                 ends += chunk.count(b"row>")
                 if ends < rows:
@@ -154,8 +158,25 @@ class Piece:
     def rows(self) -> list[tuple[int, list]]:
         """(sheet row number, cells) of each row in the piece."""
         sheet = self.sheet
-        cells = _Cells(sheet.strings(), sheet.date_styles, sheet.epoch)
-        return list(cells.rows(self.data.decode("utf-8"), self.before, self.first_column))
+        try:
+            cells = _Cells(sheet.strings(), sheet.date_styles, sheet.epoch)
+            return list(cells.rows(self.data.decode("utf-8"), self.before, self.first_column))
+        except (*UNREADABLE, ValueError, IndexError) as error:
+            raise damaged(self.before) from error
+
+
+def _read(stream, before: int) -> bytes:
+    try:
+        return stream.read(CHUNK_BYTES)
+    except UNREADABLE as error:
+        raise damaged(before) from error
+
+
+def damaged(row: int) -> FileRefused:
+    return FileRefused(
+        _("表格第%(row)d行之后的内容已损坏，无法读取：请用Excel打开、另存为.xlsx后重新上传")
+        % {"row": row}
+    )
 
 
 def forget_strings() -> None:
@@ -165,6 +186,8 @@ def forget_strings() -> None:
 
 
 _strings: tuple[tuple, SharedStrings] | None = None
+# What a damaged package raises while it is inflated (a bad CRC is found at a member's end).
+UNREADABLE = (zlib.error, zipfile.BadZipFile, EOFError, OSError)
 
 
 def sheets(path: str) -> dict[str, str]:

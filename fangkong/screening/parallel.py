@@ -43,8 +43,7 @@ from .fastrows import STAGE_SCHEMA, stage_part
 from .rows import RowReader
 
 # Parts of 10,000 rows, at most 3 read ahead: the writing is slower than the reading, so parts
-# read further ahead only wait in memory (a million-row xlsx, whose sheet calamine holds whole,
-# peaked at 1,037 MB with 20,000 and 6, at 917 MB with these; docs/decisions/0031).
+# read further ahead only wait in memory (docs/decisions/0031).
 PART_ROWS = 10_000
 IN_FLIGHT = 3
 # Each worker sets Django up and loads its libraries (about 2 CPU seconds) before its first

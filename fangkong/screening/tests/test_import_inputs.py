@@ -144,6 +144,32 @@ def test_word_document_renamed_xlsx_is_refused(run_import, tmp_path):
     assert "Word" in _refused(run_import(path.read_bytes(), name="名单.xlsx"))
 
 
+@pytest.mark.parametrize("where", ["middle", "end"])
+def test_a_workbook_damaged_past_its_header_is_refused_and_nothing_stays(run_import, where):
+    """The sheet is read as it is inflated, so damage is found after rows were read: in the
+    middle (the compressed data garbled) or only at its end (the checksum)."""
+    rows = [row(n, f"张{n}", document="", phone=f"139{n:08d}") for n in range(3_000)]
+    data = bytearray(_stored_sheet(xlsx_bytes([HEADER, *rows])))
+    start, end = data.find(b"<sheetData>"), data.find(b"</sheetData>")
+    at = (start + end) // 2 if where == "middle" else end - 20
+    data[at : at + 8] = b"\xff\xfe<<&&\x00\x01" if where == "middle" else b"<v>9</v>"
+
+    message = _refused(run_import(bytes(data), name="名单.xlsx"))
+
+    assert "已损坏" in message and "行之后" in message
+
+
+def _stored_sheet(data: bytes) -> bytes:
+    """The workbook with its parts stored, not compressed: bytes can be changed in place."""
+    import io
+
+    copy = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(copy, "w") as target:
+        for item in source.infolist():
+            target.writestr(item.filename, source.read(item), zipfile.ZIP_STORED)
+    return copy.getvalue()
+
+
 def test_password_protected_workbook_is_refused(run_import):
     data = OLE2_MAGIC + b"\x00" * 100 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 100
     assert "密码" in _refused(run_import(data, name="名单.xlsx"))

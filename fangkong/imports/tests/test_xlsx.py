@@ -238,10 +238,18 @@ def test_shared_strings_are_read_as_far_as_the_cells_need(tmp_path, monkeypatch)
     rows = opened.rows()
     assert next(rows) == (1, ["姓名", "公民身份号码"])
     strings = opened.strings()
-    read = len(strings.items)
+    read = len(strings)
     *_, last = rows
 
     assert 0 < read < 80_000 / 2  # a megabyte of the strings' XML
     assert last == (40_001, ["姓名40000", "4331301990010140000"])
-    assert len(strings.items) == 80_002
+    assert len(strings) == 80_002 and strings.get(80_001) == "4331301990010140000"
+    assert strings.get(0) == "姓名"
+    # Across the first block's end (65,536 strings): each row's name, then its document.
+    assert [strings.get(i) for i in range(65_534, 65_538)] == [
+        "姓名32767",
+        "4331301990010132767",
+        "姓名32768",
+        "4331301990010132768",
+    ]
     assert opened.strings() is not strings  # let go once the sheet is read

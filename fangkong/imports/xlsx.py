@@ -1,9 +1,10 @@
 """Reading an .xlsx sheet row by row, straight from the compressed package.
 
 calamine (the fast native reader) loads a whole sheet before its first row is read: 930 MB for
-a million rows of eight columns, and more for wider sheets. Here the sheet's XML is inflated
-a megabyte at a time and cut into rows as it comes, so a sheet of any length is read in the
-same memory, apart from the workbook's shared strings (each distinct text once).
+a million rows of eight columns, and more for wider sheets. Here the sheet's XML is inflated a
+quarter of a megabyte at a time and cut into pieces of whole rows, each read on its own (by
+the import's worker processes), so a sheet of any length is read in the same memory, apart
+from the workbook's shared strings (each distinct text once, packed). See docs/decisions/0032.
 
 The cells come out as calamine gives them, so either reader serves the importers:
 - numbers as float; a number under a date or time format as a date, datetime, time or
@@ -64,7 +65,7 @@ INLINE = ' t="inlineStr"'
 _REFERENCE = re.compile(r"\$?([A-Z]+)\$?(\d+)")
 # A row's start, or a whole cell: its reference, style and type where writers put them (first,
 # in that order), any other attributes, and its value as <v> or a plain inline string, or else
-# its whole content (a formula, rich text, a preserved space), read by _Cells.value().
+# its whole content (a formula, rich text, a preserved space), read by _Cells.content().
 _ROW_OR_CELL = re.compile(
     r"<(?:\w+:)?(?:(row)\b([^>]*?)/?>"
     r"|c(?=[\s/>])(?:\s+r=\"([^\"]*)\")?(?:\s+s=\"([^\"]*)\")?(?:\s+t=\"([^\"]*)\")?([^>]*?)"
@@ -103,7 +104,7 @@ class Sheet:
     epoch: dt.datetime
 
     def rows(self) -> Iterator[tuple[int, list]]:
-        """(sheet row number, cells) of each row the sheet's XML holds."""
+        """(sheet row number, cells) of each row that holds a cell."""
         try:
             for piece in self.pieces():
                 yield from piece.rows()

@@ -47,6 +47,7 @@ PIECE_ROWS = 10_000
 STRINGS_BLOCK = 1 << 16
 EPOCH_1900 = dt.datetime(1899, 12, 30)
 EPOCH_1904 = dt.datetime(1904, 1, 1)
+LAST_SERIAL = 2_958_466  # 10000-01-01
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 # Built-in number formats that show a date or time (ECMA-376 18.8.30, with the ids East
@@ -583,7 +584,10 @@ def _attribute(attributes: str, name: str) -> str:
 
 
 def _date_value(number: float, kind: str, epoch: dt.datetime):
-    """A number shown as a date or time, as calamine gives it."""
+    """A number shown as a date or time, as calamine gives it; a number no date can be (before
+    1900, after 9999) stays a number."""
+    if not 0 <= number < LAST_SERIAL:
+        return number
     if kind == "elapsed":
         return dt.timedelta(milliseconds=round(number * 86_400_000))
     if number < 1:

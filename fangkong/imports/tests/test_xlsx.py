@@ -74,6 +74,7 @@ def _list_workbook(path, **options):
     sheet.write_formula(44, 5, '="甲"&"乙"', None, "甲乙")
     sheet.write_formula(44, 6, "=1+2", None, 3)
     sheet.write_rich_string(45, 2, "红", bold, "码", "人员")
+    sheet.write_number(45, 3, 13800000000, day)  # a phone typed into a date column
     sheet.write_string(46, 3, "  前后空格  ")
     book.close()
 
@@ -95,7 +96,7 @@ def test_a_list_written_by_xlsxwriter_reads_as_calamine_reads_it(tmp_path, optio
     assert rows[4][1][5] == dt.datetime(2022, 1, 9, 2, 0)
     assert rows[-3:] == [
         (45, ["", dt.time(6, 0), dt.timedelta(hours=36), True, "甲乙", 3.0]),
-        (46, ["", "红码人员"]),
+        (46, ["", "红码人员", 13800000000.0]),
         (47, ["", "", "  前后空格  "]),
     ]
 

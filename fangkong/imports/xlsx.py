@@ -105,9 +105,10 @@ class Sheet:
     epoch: dt.datetime
 
     def rows(self) -> Iterator[tuple[int, list]]:
-        """(sheet row number, cells) of each row that holds a cell."""
+        """(sheet row number, cells) of each row that holds a cell, read a thousand rows at a
+        time (finding a header reads no further)."""
         try:
-            for piece in self.pieces():
+            for piece in self.pieces(rows=1_000):
                 yield from piece.rows()
         finally:
             forget_strings()
@@ -122,7 +123,7 @@ class Sheet:
         chunks: list[bytes] = []
         ends = 0  # row ends in the chunks, about (a row's end tag may span two reads)
         with zipfile.ZipFile(self.path) as archive, archive.open(self.member) as stream:
-            while chunk := _read(stream, before):
+            while chunk := _read(stream, chunks, before):
                 chunks.append(chunk)
                 ends += chunk.count(b"row>")
                 if ends < rows:
@@ -169,18 +170,27 @@ class Piece:
         try:
             cells = _Cells(sheet.strings(), sheet.date_styles, sheet.epoch)
             return list(cells.rows(self.data.decode("utf-8"), self.before, self.first_column))
+        except UnicodeDecodeError as error:
+            raise damaged(_last_row_number(self.data[: error.start], self.before)) from error
         except (*UNREADABLE, ValueError, IndexError) as error:
             raise damaged(self.before) from error
 
 
-def _read(stream, before: int) -> bytes:
+def _read(stream, chunks: list[bytes], before: int) -> bytes:
+    """The next bytes of the sheet; damage names the last row begun before it, except a bad
+    checksum, found at the sheet's end, which says nothing of where."""
     try:
         return stream.read(CHUNK_BYTES)
+    except zipfile.BadZipFile as error:
+        raise damaged(0) from error
     except UNREADABLE as error:
-        raise damaged(before) from error
+        raise damaged(_last_row_number(b"".join(chunks), before)) from error
 
 
 def damaged(row: int) -> FileRefused:
+    """The file refused as damaged after `row` (0: somewhere)."""
+    if not row:
+        return FileRefused(_("表格已损坏，无法读取：请用Excel打开、另存为.xlsx后重新上传"))
     return FileRefused(
         _("表格第%(row)d行之后的内容已损坏，无法读取：请用Excel打开、另存为.xlsx后重新上传")
         % {"row": row}

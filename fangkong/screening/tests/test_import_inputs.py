@@ -1,12 +1,15 @@
 """Every messy input a real list brings, and the file-level refusals."""
 
 import datetime as dt
+import re
 import zipfile
 
 import pytest
 from django.utils.timezone import localtime
 
 from fangkong.imports.readers import OLE2_MAGIC
+from fangkong.imports import xlsx
+from fangkong.screening import parallel
 from fangkong.screening.importer import result_json
 from fangkong.screening.models import ScreeningBatch, ScreeningRecord
 
@@ -145,9 +148,14 @@ def test_word_document_renamed_xlsx_is_refused(run_import, tmp_path):
 
 
 @pytest.mark.parametrize("where", ["middle", "end"])
-def test_a_workbook_damaged_past_its_header_is_refused_and_nothing_stays(run_import, where):
-    """The sheet is read as it is inflated, so damage is found after rows were read: in the
-    middle (the compressed data garbled) or only at its end (the checksum)."""
+def test_a_workbook_damaged_past_its_header_is_refused_and_nothing_stays(
+    run_import, monkeypatch, where
+):
+    """The sheet is read as it is inflated, 8 KB at a time and in pieces of 500 rows here, so
+    damage is found after rows were read: bytes that are not text in the middle, found in
+    their piece, or a change found only by the checksum at the sheet's end."""
+    monkeypatch.setattr(parallel, "PART_ROWS", 500)
+    monkeypatch.setattr(xlsx, "CHUNK_BYTES", 8 * 1024)
     rows = [row(n, f"张{n}", document="", phone=f"139{n:08d}") for n in range(3_000)]
     data = bytearray(_stored_sheet(xlsx_bytes([HEADER, *rows])))
     start, end = data.find(b"<sheetData>"), data.find(b"</sheetData>")
@@ -156,7 +164,10 @@ def test_a_workbook_damaged_past_its_header_is_refused_and_nothing_stays(run_imp
 
     message = _refused(run_import(bytes(data), name="名单.xlsx"))
 
-    assert "已损坏" in message and "行之后" in message
+    if where == "middle":  # in the sheet's 1,502nd row or so, of 3,001
+        assert re.fullmatch(r"表格第1[45]\d\d行之后的内容已损坏，无法读取：.*", message)
+    else:  # the checksum says nothing of where
+        assert message == "表格已损坏，无法读取：请用Excel打开、另存为.xlsx后重新上传"
 
 
 def _stored_sheet(data: bytes) -> bytes:

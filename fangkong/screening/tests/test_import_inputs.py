@@ -7,8 +7,8 @@ import zipfile
 import pytest
 from django.utils.timezone import localtime
 
-from fangkong.imports.readers import OLE2_MAGIC
 from fangkong.imports import xlsx
+from fangkong.imports.readers import OLE2_MAGIC
 from fangkong.screening import parallel
 from fangkong.screening.importer import result_json
 from fangkong.screening.models import ScreeningBatch, ScreeningRecord

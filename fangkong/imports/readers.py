@@ -47,21 +47,21 @@ class TableSource:
     path: Path
     encoding: str | None = None
     sheet_name: str | None = None
-    sheet_member: str | None = None  # an .xlsx sheet's XML, when it can be streamed
+    # An .xlsx sheet to stream, opened once, if the package is laid out as imports.xlsx
+    # reads it; else calamine reads the sheet named.
+    sheet: xlsx.Sheet | None = None
 
     def rows(self) -> Iterator[SourceRow]:
         if self.kind == "csv":
             return _csv_rows(self.path, self.encoding or "utf-8")
-        sheet = self.streamed_sheet()
-        if sheet is not None:
-            return (SourceRow(number, cells) for number, cells in sheet.rows())
+        if self.sheet is not None:
+            return (SourceRow(number, cells) for number, cells in self.sheet.rows())
         return _workbook_rows(self.path, self.sheet_name)
 
-    def streamed_sheet(self) -> xlsx.Sheet | None:
-        """The .xlsx sheet to stream, if the package is laid out as imports.xlsx reads it."""
-        if self.kind != "xlsx" or not self.sheet_member:
-            return None
-        return xlsx.open_sheet(str(self.path), self.sheet_member)
+    @property
+    def sheet_member(self) -> str | None:
+        """The streamed sheet's XML in the package."""
+        return self.sheet.member if self.sheet else None
 
 
 def open_table(path: str | Path, filename: str | None = None) -> TableSource:
@@ -144,7 +144,8 @@ def _first_xlsx_sheet(
     the workbook's shared strings to open it: 1.2 s and 226 MB for a million-row list)."""
     for name, (member, has_value) in with_values.items():
         if has_value:
-            source.sheet_name, source.sheet_member = name, member
+            source.sheet_name = name
+            source.sheet = xlsx.open_sheet(str(source.path), member)
             return source
     raise FileRefused(_("表格“%(name)s”中没有任何数据") % {"name": label})
 

@@ -420,7 +420,6 @@ class _Cells:
         self.strings = strings
         self.date_styles = date_styles
         self.epoch = epoch
-        self.columns: dict[str, int] = {}
         self.plans: dict[str, tuple[str, str]] = {}
 
     def rows(self, text: str, number: int, first_column: int) -> list[tuple[int, list]]:
@@ -505,7 +504,7 @@ class _Cells:
         """(row number, cells) of the rows in `text`, numbered in order where they do not
         name their number."""
         cells: list | None = None
-        columns = self.columns
+        columns: dict[str, int] = {}  # letters → column index
         for row, row_attributes, reference, style, kind, others, value_tag, value, inline_tag, \
                 inline, content in _ROW_OR_CELL.findall(text):  # fmt: skip
             if row:

@@ -242,11 +242,10 @@ def list_parts(
     below the header as lines, an .xlsx sheet's as pieces of its XML (`rows` are left);
     other sheets' are taken from `rows`."""
     parts: Iterator
-    sheet = source.streamed_sheet()
     if source.kind == "csv":
         parts = text_parts(csv_lines(source, after_rows=header.row.number))
-    elif sheet is not None:
-        parts = sheet_parts(sheet, after=header.row.number)
+    elif source.sheet is not None:
+        parts = sheet_parts(source.sheet, after=header.row.number)
     else:
         data = (r for r in rows if r.number > header.row.number and not is_blank(r.cells))
         parts = row_parts(data)

@@ -151,7 +151,7 @@ def test_an_xlsx_list_cut_into_pieces_keeps_its_rows_and_their_numbers(
 def _sheet(data, tmp_path):
     path = tmp_path / "pieces.xlsx"
     path.write_bytes(data)
-    sheet = open_table(path).streamed_sheet()
+    sheet = open_table(path).sheet
     assert sheet is not None
     return sheet
 

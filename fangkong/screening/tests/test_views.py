@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 
 import openpyxl
 import pytest
@@ -11,7 +12,7 @@ from django.utils import timezone
 from fangkong.audit.models import AccessEntry
 from fangkong.imports.models import ImportJob
 from fangkong.screening.models import ScreeningBatch, Status
-from fangkong.screening.services import record_verify
+from fangkong.screening.services import record_receive, record_verify
 
 from .conftest import HEADER, ID_A, ID_B, ID_C, csv_bytes, row
 
@@ -109,6 +110,28 @@ def test_form_errors_say_what_to_change(client, world, batch):
 )
 def test_pages_render_for_the_county(client, world, batch, name):
     assert login(client, world, "county_operator").get(reverse(name)).status_code == 200
+
+
+def _region_row(html, name):
+    """The cells of a region's row in the progress table, by their column's label."""
+    row = html.split(f'data-label="区划">{name}</td>', 1)[1].split("</tr>", 1)[0]
+    return dict(re.findall(r'data-label="([^"]+)" class="num">([^<]*)<', row))
+
+
+def test_progress_shows_every_status_so_each_row_adds_up(client, world, batch, actor_of):
+    record = batch.records.get(row_number=3)
+    record_receive(actor=actor_of("grid_worker"), pk=record.pk)
+    html = login(client, world, "county_operator").get(reverse("screening:progress")).content
+    cells = _region_row(html.decode(), "峒河街道")
+    assert cells == {
+        "推送": "2",
+        "待签收": "1",
+        "已签收": "1",
+        "核查中": "0",
+        "已闭环": "0",
+        "逾期": "0",
+    }
+    assert 'class="figure-label">待签收</div>' in html.decode()
 
 
 def test_auditor_may_not_open_screening_pages(client, world, batch):

@@ -68,27 +68,32 @@ def batch_get(*, actor: Actor, pk: int) -> ScreeningBatch:
         raise NotFound(ScreeningBatch._meta.verbose_name) from None
 
 
-def batch_progress(*, actor: Actor, batch: ScreeningBatch) -> dict[str, Any]:
-    """The batch's figures within the actor's scope (repeats in the file left out)."""
-    row = (
-        records_visible(actor)
-        .filter(batch=batch)
-        .exclude(merge_kind=MergeKind.FILE)
-        .aggregate(**_tallies(timezone.now()))
-    )
-    return _with_rates(row)
+def batch_progress(
+    *, actor: Actor, batch: ScreeningBatch, region: Region | None = None
+) -> dict[str, Any]:
+    """The batch's figures within the actor's scope, or within one region of it (repeats
+    in the file left out)."""
+    records = records_visible(actor).filter(batch=batch).exclude(merge_kind=MergeKind.FILE)
+    if region is not None:
+        records = records.filter(region__code__startswith=region.code)
+    return _with_rates(records.aggregate(**_tallies(timezone.now())))
 
 
-def progress_page(*, actor: Actor, batch: ScreeningBatch | None = None) -> dict[str, Any]:
-    """Per batch and per child region of the actor's region: one pass over the records
-    (grouped by batch and child region together, summed both ways here), the batches and
-    the regions' names."""
+def progress_page(
+    *, actor: Actor, batch: ScreeningBatch | None = None, region: Region | None = None
+) -> dict[str, Any]:
+    """Per batch and per child region of the actor's region, or of a region below it (the
+    caller has checked that the actor sees it): one pass over the records (grouped by batch
+    and child region together, summed both ways here), the batches and the regions' names."""
     now = timezone.now()
     tallies = _tallies(now)
     records = records_visible(actor).filter(merge_kind=MergeKind.NONE)
     if batch is not None:
         records = records.filter(batch=batch)
-    length = CHILD_CODE_LENGTH.get(len(actor.scope_prefix))
+    if region is not None:
+        records = records.filter(region__code__startswith=region.code)
+    within = region or actor.region
+    length = CHILD_CODE_LENGTH.get(len(within.code))
     if length:
         records = records.annotate(child=Substr("region_id", 1, length))
     per_batch: dict[int, dict[str, Any]] = {}
@@ -110,7 +115,7 @@ def progress_page(*, actor: Actor, batch: ScreeningBatch | None = None) -> dict[
         _add_figures(total, figures)
     return {
         "batches": batches,
-        "regions": _child_rows(actor, by_child, length) if length else [],
+        "regions": _child_rows(within, by_child, length) if length else [],
         "total": _with_rates(total),
     }
 
@@ -122,7 +127,7 @@ def _add_figures(into: dict[str, Any], row: dict[str, Any]) -> None:
 
 
 def _child_rows(
-    actor: Actor, by_child: dict[str, dict[str, Any]], length: int
+    within: Region, by_child: dict[str, dict[str, Any]], length: int
 ) -> list[dict[str, Any]]:
     names = dict(
         Region.objects.filter(code__in=[c for c in by_child if len(c) == length]).values_list(
@@ -132,16 +137,16 @@ def _child_rows(
     regions: list[dict[str, Any]] = []
     for code, row in sorted(by_child.items()):
         row["code"] = code
-        row["name"] = names.get(code) or _unplaced_label(actor)
+        row["name"] = names.get(code) or _unplaced_label(within)
         row["is_region"] = code in names
         regions.append(row)
     return regions
 
 
-def _unplaced_label(actor: Actor) -> str:
+def _unplaced_label(region: Region) -> str:
     from django.utils.translation import gettext as _
 
-    return _("%(region)s本级（地址未能细化）") % {"region": actor.region.name}
+    return _("%(region)s本级（地址未能细化）") % {"region": region.name}
 
 
 def overdue_page(*, actor: Actor, page: int = 1) -> dict[str, Any]:
@@ -166,6 +171,61 @@ def overdue_page(*, actor: Actor, page: int = 1) -> dict[str, Any]:
         "has_next": start + PAGE_SIZE < count,
         "now": now,
     }
+
+
+RECORD_FILTERS = ("pushed", "received", "checking", "closed", "overdue", "four_clear", "invalid")
+
+
+def record_page(
+    *,
+    actor: Actor,
+    batch: ScreeningBatch | None = None,
+    region: Region | None = None,
+    here: bool = False,
+    status: str = "",
+    page: int = 1,
+) -> dict[str, Any]:
+    """The records behind a progress figure: of one batch or all, in the actor's scope or
+    one region's subtree (`here`: placed on that region itself, not below it), with one
+    status or all; the counts of every status come with them. Two queries.
+
+    A batch's records come in the sender's row order, the others nearest deadline first;
+    records merged into another are left out, as in the region figures."""
+    now = timezone.now()
+    records = records_visible(actor).filter(merge_kind=MergeKind.NONE)
+    if batch is not None:
+        records = records.filter(batch=batch)
+    if region is not None:
+        placed = Q(region_id=region.code) if here else Q(region__code__startswith=region.code)
+        records = records.filter(placed)
+    counts = records.aggregate(**_tallies(now))
+    status = status if status in RECORD_FILTERS else ""
+    if status:
+        records = records.filter(_status_filter(status, now))
+    count = counts[status] if status else counts["total"]
+    start = (max(page, 1) - 1) * PAGE_SIZE
+    order = ("row_number",) if batch is not None else ("deadline", "id")
+    items = list(
+        records.select_related("region", "batch").order_by(*order)[start : start + PAGE_SIZE]
+    )
+    return {
+        "records": items,
+        "counts": counts,
+        "count": count,
+        "status": status,
+        "page": page,
+        "has_next": start + PAGE_SIZE < count,
+        "now": now,
+    }
+
+
+def _status_filter(status: str, now: dt.datetime) -> Q:
+    """The records one of the progress tallies counts (see _tallies)."""
+    if status == "overdue":
+        return ~Q(status=Status.CLOSED) & Q(deadline__lt=now)
+    if status in ("four_clear", "invalid"):
+        return Q(**{status: True})
+    return Q(status=status)
 
 
 def my_records(*, actor: Actor, closed: bool = False, limit: int = 200) -> list[ScreeningRecord]:

@@ -23,7 +23,9 @@ from . import selectors
 from .feedback import errors_sheet, feedback_sheet
 from .forms import UploadForm, mapping_form
 from .importer import MAPPING_KIND
+from .links import figure_links, link_region_rows
 from .models import Source
+from .params import region_param, region_trail
 from .tasks import import_list
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -152,14 +154,19 @@ def job_mapping(request, pk):
 def batch(request, pk):
     actor = request.actor
     item = selectors.batch_get(actor=actor, pk=pk)
-    page = selectors.progress_page(actor=actor, batch=item)
+    region = region_param(request)
+    page = selectors.progress_page(actor=actor, batch=item, region=region)
+    link_region_rows(page["regions"], batch=item)
     return render(
         request,
         "screening/batch.html",
         {
             "batch": item,
-            "progress": selectors.batch_progress(actor=actor, batch=item),
+            "progress": selectors.batch_progress(actor=actor, batch=item, region=region),
             "regions": page["regions"],
+            "within": region,
+            "trail": region_trail(actor, region),
+            "figure_links": figure_links(batch=item, region=region.code if region else ""),
             "can_export": actor.can(Perm.SCREENING_MANAGE),
         },
     )

@@ -1,10 +1,14 @@
-"""Work pages: a grid worker's records and the one-screen form; progress, overdue, re-pushes."""
+"""Work pages: a grid worker's records and the one-screen form; progress (down the region
+tree), the records behind each figure, overdue, re-pushes."""
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from fangkong.core.decorators import actor_required
 from fangkong.core.errors import ValidationFailed
@@ -13,6 +17,20 @@ from fangkong.core.roles import Perm
 from . import selectors, services
 from .display import countdown, decorate
 from .forms import MEASURES, VerifyForm
+from .links import figure_links, link_region_rows, records_url
+from .params import page_number, region_param, region_trail
+
+# The record list's tabs: the progress figures, in the order the pages show them.
+RECORD_TABS = (
+    ("total", _lazy("全部")),
+    ("pushed", _lazy("待签收")),
+    ("received", _lazy("已签收")),
+    ("checking", _lazy("核查中")),
+    ("closed", _lazy("已闭环")),
+    ("overdue", _lazy("逾期")),
+    ("four_clear", _lazy("四清")),
+    ("invalid", _lazy("待更正")),
+)
 
 
 @actor_required(Perm.SCREENING_VIEW)
@@ -88,18 +106,71 @@ def record(request, pk):
 @actor_required(Perm.SCREENING_VIEW)
 def progress(request):
     actor = request.actor
-    page = selectors.progress_page(actor=actor)
-    return render(request, "screening/progress.html", page)
+    region = region_param(request)
+    page = selectors.progress_page(actor=actor, region=region)
+    link_region_rows(page["regions"], batch=None)
+    return render(
+        request,
+        "screening/progress.html",
+        {
+            **page,
+            "within": region,
+            "trail": region_trail(actor, region),
+            "figure_links": figure_links(batch=None, region=region.code if region else ""),
+        },
+    )
+
+
+@actor_required(Perm.SCREENING_VIEW)
+def records(request):
+    actor = request.actor
+    region = region_param(request)
+    batch_id = request.GET.get("batch", "")
+    batch = selectors.batch_get(actor=actor, pk=batch_id) if batch_id else None
+    here = region is not None and request.GET.get("here") == "1"
+    page = selectors.record_page(
+        actor=actor,
+        batch=batch,
+        region=region,
+        here=here,
+        status=request.GET.get("status", ""),
+        page=page_number(request),
+    )
+    decorate(page["records"], page["now"])
+    query = {
+        "batch": batch_id,
+        "region": region.code if region else "",
+        "here": "1" if here else "",
+    }
+    return render(
+        request,
+        "screening/records.html",
+        {
+            **page,
+            "batch": batch,
+            "within": region,
+            "here": here,
+            "trail": region_trail(actor, region),
+            "tabs": [
+                (
+                    status,
+                    label,
+                    page["counts"][status],
+                    records_url(batch=batch, region=query["region"], here=here, status=status),
+                )
+                for status, label in RECORD_TABS
+            ],
+            "base_query": urlencode(
+                {k: v for k, v in {**query, "status": page["status"]}.items() if v}
+            ),
+        },
+    )
 
 
 @actor_required(Perm.SCREENING_VIEW)
 def overdue(request):
     actor = request.actor
-    try:
-        number = max(int(request.GET.get("page", 1)), 1)
-    except ValueError:
-        number = 1
-    page = selectors.overdue_page(actor=actor, page=number)
+    page = selectors.overdue_page(actor=actor, page=page_number(request))
     decorate(page["records"], page["now"])
     return render(request, "screening/overdue.html", page)
 

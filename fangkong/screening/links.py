@@ -1,0 +1,50 @@
+"""Where the progress figures lead: a region's row opens the region's own progress (its
+children), every figure opens the records it counts."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from fangkong.regions.models import CODE_LENGTHS
+
+from .models import ScreeningBatch
+
+FIGURES = ("total", "pushed", "received", "checking", "closed", "overdue", "four_clear")
+VILLAGE_LENGTH = max(CODE_LENGTHS.values())
+
+
+def records_url(
+    *, batch: ScreeningBatch | None = None, region: str = "", here: bool = False, status: str = ""
+) -> str:
+    """The record list behind one figure ("total" is every record)."""
+    query = {
+        "batch": batch.pk if batch is not None else "",
+        "region": region,
+        "here": "1" if here else "",
+        "status": "" if status == "total" else status,
+    }
+    encoded = urlencode({key: value for key, value in query.items() if value})
+    return reverse("screening:records") + (f"?{encoded}" if encoded else "")
+
+
+def figure_links(*, batch: ScreeningBatch | None, region: str = "") -> dict[str, str]:
+    return {status: records_url(batch=batch, region=region, status=status) for status in FIGURES}
+
+
+def link_region_rows(rows: list[dict[str, Any]], *, batch: ScreeningBatch | None) -> None:
+    """Give each row of the regions' table its links. A row that is not a region holds the
+    records placed on the region above itself (its address named nothing finer)."""
+    for row in rows:
+        here = not row["is_region"]
+        row["links"] = {
+            status: records_url(batch=batch, region=row["code"], here=here, status=status)
+            for status in FIGURES
+        }
+        row["drill"] = (
+            f"?{urlencode({'region': row['code']})}"
+            if row["is_region"] and len(row["code"]) < VILLAGE_LENGTH
+            else ""
+        )

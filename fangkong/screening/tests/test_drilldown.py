@@ -1,0 +1,121 @@
+"""Progress down the region tree and the records behind each figure: narrowed to regions the
+user sees (any other is 404, like a missing one), in the sender's row order for a batch."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from .conftest import HEADER, ID_A, ID_B, ID_C, csv_bytes, row
+
+pytestmark = pytest.mark.django_db
+
+VILLAGE_ADDRESS = "吉首市峒河街道峒河社区"
+TOWNSHIP_ADDRESS = "吉首市峒河街道"
+OTHER_COUNTY_ADDRESS = "龙山县洛塔乡泽果村"
+
+
+@pytest.fixture
+def batch(run_import):
+    return run_import(
+        csv_bytes(
+            [
+                HEADER,
+                row(1, "张三", ID_A, address=VILLAGE_ADDRESS, code="红码"),
+                row(2, "李四", ID_B, address=TOWNSHIP_ADDRESS),
+                row(3, "王五", ID_C, address=OTHER_COUNTY_ADDRESS),
+                row(4, "赵六", "123", address=VILLAGE_ADDRESS),
+            ]
+        )
+    ).batch
+
+
+def get(client, world, key, name, args=(), **query):
+    client.force_login(world.user(key))
+    return client.get(reverse(name, args=args), query)
+
+
+def names(response) -> list[str]:
+    """The masked names in a record list, in the order shown."""
+    return re.findall(r'href="/screening/records/\d+/">([^<]+)</a>', response.content.decode())
+
+
+def test_a_township_opens_with_its_villages_and_its_own_unplaced_records(client, world, batch):
+    township, village = world.home_township, world.home_village
+    page = get(client, world, "county_operator", "screening:progress", region=township.code)
+    assert page.status_code == 200
+    assert [r["name"] for r in page.context["regions"]] == [
+        f"{township.name}本级（地址未能细化）",
+        village.name,
+    ]
+    assert page.context["total"]["total"] == 3
+    html = page.content.decode()
+    # A village has no children to open: its name leads to its records.
+    assert f'href="/screening/records/?region={village.code}">{village.name}</a>' in html
+    assert f"region={township.code}&amp;here=1" in html
+    assert f"region={village.code}&amp;status=pushed" in html
+
+
+def test_a_batch_opens_down_the_tree_too(client, world, batch):
+    page = get(
+        client,
+        world,
+        "county_operator",
+        "screening:batch",
+        [batch.pk],
+        region=world.home_village.code,
+    )
+    assert page.status_code == 200 and page.context["progress"]["total"] == 2
+
+
+@pytest.mark.parametrize("name", ["screening:progress", "screening:records"])
+@pytest.mark.parametrize("code", ["433101002", "43", "abc", "999999999"])
+def test_a_region_out_of_scope_or_missing_is_404(client, world, batch, name, code):
+    assert get(client, world, "outsider", name, region=code).status_code == 404
+
+
+def test_a_village_worker_may_not_open_the_township(client, world, batch):
+    township = world.home_township.code
+    assert (
+        get(client, world, "grid_worker", "screening:records", region=township).status_code == 404
+    )
+    assert (
+        get(client, world, "grid_worker", "screening:progress", region=township).status_code == 404
+    )
+
+
+def test_a_batch_out_of_scope_is_404(client, world, run_import, actor_of, batch):
+    own = run_import(
+        csv_bytes([HEADER, row(1, "张三", ID_A, address=VILLAGE_ADDRESS)]),
+        actor=actor_of("county_operator"),
+    ).batch
+    assert get(client, world, "outsider", "screening:records", batch=own.pk).status_code == 404
+    assert get(client, world, "outsider", "screening:records", batch="x").status_code == 404
+
+
+def test_a_batch_lists_its_records_in_the_senders_row_order_within_scope(client, world, batch):
+    page = get(client, world, "county_operator", "screening:records", batch=batch.pk)
+    assert page.status_code == 200
+    assert names(page) == ["张*", "李*", "赵*"]  # 王五 lives in the other county
+    assert page.context["counts"]["total"] == 3
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"status": "invalid"}, ["赵*"]),
+        ({"status": "pushed"}, ["张*", "李*", "赵*"]),
+        ({"status": "closed"}, []),
+        ({"status": "nonsense"}, ["张*", "李*", "赵*"]),
+        ({"region": "433101002", "here": "1"}, ["李*"]),
+        ({"region": "433101002001"}, ["张*", "赵*"]),
+    ],
+)
+def test_each_figure_lists_the_records_it_counts(client, world, batch, query, expected):
+    page = get(client, world, "county_operator", "screening:records", batch=batch.pk, **query)
+    assert names(page) == expected
+
+
+def test_a_grid_worker_lists_only_its_village(client, world, batch):
+    page = get(client, world, "grid_worker", "screening:records")
+    assert sorted(names(page)) == ["张*", "赵*"]

@@ -10,8 +10,9 @@ columns and a unique index on the document column, measured in the same run; the
 floor (the rows the CSV import wrote, COPY'd back alone, with their indexes maintained, then
 built after the load), the import's work outside the database alone (reading, validating,
 encrypting, matching; nothing written), and the highest ratio each leaves any import. Then,
-with the records in the database: how fast the county and city progress figures and overdue
-lists answer (and how many queries they run), how soon a 1,000-row list uploaded through the
+with the records in the database: how fast the county and city progress figures, overdue
+lists and record lists (all records, the batch's in row order, one village's of the batch;
+from the city, the county opened) answer (and how many queries they run), how soon a 1,000-row list uploaded through the
 page and imported by the task worker is visible to its grid worker, and how long a further
 60,000-row list takes.
 Needs PostgreSQL (DATABASE_URL); on anything else it says so and exits.
@@ -443,24 +444,48 @@ def _reset() -> None:
 
 def _page_timings() -> dict:
     from django.db import connection
+    from django.db.models import Count
     from django.test.utils import CaptureQueriesContext
 
     from fangkong.core.actor import Actor
     from fangkong.core.roles import Role
     from fangkong.regions.models import Region
     from fangkong.screening import selectors
+    from fangkong.screening.models import ScreeningBatch, ScreeningRecord
 
     with connection.cursor() as cursor:
         cursor.execute("UPDATE screening_screeningrecord SET deadline = now() - interval '1 hour'")
         cursor.execute("VACUUM ANALYZE screening_screeningrecord")
     county = Region.objects.get(code="433101")
     city = Region.objects.get(code="4331")
+    batch = ScreeningBatch.objects.get()
+    # The list's smallest village of the county: opened from the city, in the sender's row
+    # order, its few records are spread over the whole batch.
+    village = Region.objects.get(
+        code=ScreeningRecord.objects.filter(region__code__startswith="433101", assigned_level=12)
+        .values("region_id")
+        .annotate(n=Count("*"))
+        .order_by("n", "region_id")
+        .values_list("region_id", flat=True)[:1]
+        .get()
+    )
     timings = {}
     for label, region in (("county", county), ("city", city)):
         actor = Actor.build(user=None, region=region, role=Role.OPERATOR)
         for page, call in (
             ("progress", lambda a=actor: selectors.progress_page(actor=a)),
             ("overdue", lambda a=actor: selectors.overdue_page(actor=a, page=1)),
+            ("records", lambda a=actor: selectors.record_page(actor=a)),
+            ("batch records", lambda a=actor: selectors.record_page(actor=a, batch=batch)),
+            (
+                "village records",
+                lambda a=actor: selectors.record_page(actor=a, batch=batch, region=village),
+            ),
+            *(
+                [("county opened", lambda a=actor: selectors.progress_page(actor=a, region=county))]
+                if region == city
+                else []
+            ),
         ):
             call()
             runs = []
@@ -681,7 +706,7 @@ def _report(results: dict) -> None:
                 f"{rows / bound / copy['rate']:.2f}"
             )
     for name, t in results.get("pages", {}).items():
-        print(f"  {name:<16} {t['ms']:>8.1f} ms  {t['queries']} queries")
+        print(f"  {name:<22} {t['ms']:>8.1f} ms  {t['queries']} queries")
     second = results["second"]
     print(
         f"  a further {second['rows']:,}-row list into the million: {second['seconds']:.1f} s "

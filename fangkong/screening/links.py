@@ -7,12 +7,24 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from fangkong.regions.models import CODE_LENGTHS
 
 from .models import ScreeningBatch
 
 FIGURES = ("total", "pushed", "received", "checking", "closed", "overdue", "four_clear")
+# The record list's tabs: the progress figures, in the order the pages show them.
+TABS = (
+    ("total", _("全部")),
+    ("pushed", _("待签收")),
+    ("received", _("已签收")),
+    ("checking", _("核查中")),
+    ("closed", _("已闭环")),
+    ("overdue", _("逾期")),
+    ("four_clear", _("四清")),
+    ("invalid", _("待更正")),
+)
 VILLAGE_LENGTH = max(CODE_LENGTHS.values())
 
 
@@ -48,3 +60,18 @@ def link_region_rows(rows: list[dict[str, Any]], *, batch: ScreeningBatch | None
             if row["is_region"] and len(row["code"]) < VILLAGE_LENGTH
             else ""
         )
+
+
+def status_tabs(
+    counts: dict[str, int], *, batch: ScreeningBatch | None, region: str, here: bool
+) -> list[tuple[str, str, int, str]]:
+    """(status, label, count, link) for each tab of a record list."""
+    return [
+        (
+            status,
+            label,
+            counts[status],
+            records_url(batch=batch, region=region, here=here, status=status),
+        )
+        for status, label in TABS
+    ]

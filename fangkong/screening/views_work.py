@@ -3,12 +3,9 @@ tree), the records behind each figure, overdue, re-pushes."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from fangkong.core.decorators import actor_required
 from fangkong.core.errors import ValidationFailed
@@ -17,20 +14,8 @@ from fangkong.core.roles import Perm
 from . import selectors, services
 from .display import countdown, decorate
 from .forms import MEASURES, VerifyForm
-from .links import figure_links, link_region_rows, records_url
+from .links import figure_links, link_region_rows, records_url, status_tabs
 from .params import page_number, region_param, region_trail
-
-# The record list's tabs: the progress figures, in the order the pages show them.
-RECORD_TABS = (
-    ("total", _lazy("全部")),
-    ("pushed", _lazy("待签收")),
-    ("received", _lazy("已签收")),
-    ("checking", _lazy("核查中")),
-    ("closed", _lazy("已闭环")),
-    ("overdue", _lazy("逾期")),
-    ("four_clear", _lazy("四清")),
-    ("invalid", _lazy("待更正")),
-)
 
 
 @actor_required(Perm.SCREENING_VIEW)
@@ -137,11 +122,7 @@ def records(request):
         page=page_number(request),
     )
     decorate(page["records"], page["now"])
-    query = {
-        "batch": batch_id,
-        "region": region.code if region else "",
-        "here": "1" if here else "",
-    }
+    filters = {"batch": batch, "region": region.code if region else "", "here": here}
     return render(
         request,
         "screening/records.html",
@@ -151,18 +132,8 @@ def records(request):
             "within": region,
             "here": here,
             "trail": region_trail(actor, region),
-            "tabs": [
-                (
-                    status,
-                    label,
-                    page["counts"][status],
-                    records_url(batch=batch, region=query["region"], here=here, status=status),
-                )
-                for status, label in RECORD_TABS
-            ],
-            "base_query": urlencode(
-                {k: v for k, v in {**query, "status": page["status"]}.items() if v}
-            ),
+            "tabs": status_tabs(page["counts"], **filters),
+            "base_query": records_url(**filters, status=page["status"]).partition("?")[2],
         },
     )
 

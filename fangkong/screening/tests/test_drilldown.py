@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from .conftest import HEADER, ID_A, ID_B, ID_C, csv_bytes, row
+from .conftest import HEADER, ID_A, ID_B, ID_C, ID_D, csv_bytes, row
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +119,14 @@ def test_each_figure_lists_the_records_it_counts(client, world, batch, query, ex
 def test_a_grid_worker_lists_only_its_village(client, world, batch):
     page = get(client, world, "grid_worker", "screening:records")
     assert sorted(names(page)) == ["张*", "赵*"]
+
+
+def test_open_records_come_nearest_deadline_first_the_others_newest_first(
+    client, world, batch, run_import
+):
+    run_import(
+        csv_bytes([HEADER, row(1, "钱七", ID_D, address=VILLAGE_ADDRESS)]), deadline_hours=48
+    )
+    pushed = get(client, world, "grid_worker", "screening:records", status="pushed")
+    assert names(pushed) == ["张*", "赵*", "钱*"]
+    assert names(get(client, world, "grid_worker", "screening:records")) == ["钱*", "赵*", "张*"]

@@ -12,9 +12,9 @@ built after the load), the import's work outside the database alone (reading, va
 encrypting, matching; nothing written), and the highest ratio each leaves any import. Then,
 with the records in the database: how fast the county and city progress figures, overdue
 lists and record lists (all records, the batch's in row order, one village's of the batch;
-from the city, the county opened) answer (and how many queries they run), how soon a 1,000-row list uploaded through the
-page and imported by the task worker is visible to its grid worker, and how long a further
-60,000-row list takes.
+from the city, the county opened) answer (and how many queries they run), how soon a
+1,000-row list uploaded through the page and imported by the task worker is visible to its
+grid worker, and how long a further 60,000-row list takes.
 Needs PostgreSQL (DATABASE_URL); on anything else it says so and exits.
 """
 

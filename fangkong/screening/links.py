@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.regions.models import CODE_LENGTHS
@@ -25,6 +26,7 @@ TABS = (
     ("four_clear", _("四清")),
     ("invalid", _("待更正")),
 )
+StrOrPromise = str | Promise
 VILLAGE_LENGTH = max(CODE_LENGTHS.values())
 
 
@@ -64,7 +66,7 @@ def link_region_rows(rows: list[dict[str, Any]], *, batch: ScreeningBatch | None
 
 def status_tabs(
     counts: dict[str, int], *, batch: ScreeningBatch | None, region: str, here: bool
-) -> list[tuple[str, str, int, str]]:
+) -> list[tuple[str, StrOrPromise, int, str]]:
     """(status, label, count, link) for each tab of a record list."""
     return [
         (

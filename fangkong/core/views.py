@@ -10,6 +10,7 @@ from fangkong.accounts.middleware import SESSION_ASSIGNMENT, assignments_for
 from .decorators import actor_required
 from .http import ActorRequest
 from .selectors import home_summary
+from .todo import todos_for
 
 
 @never_cache
@@ -35,6 +36,7 @@ def home(request: ActorRequest) -> HttpResponse:
         "core/home.html",
         {
             "summary": home_summary(actor=actor),
+            "todos": todos_for(actor),
             "assignments": assignments_for(request.user),
         },
     )

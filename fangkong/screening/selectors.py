@@ -18,6 +18,7 @@ from django.utils import timezone
 from fangkong.core.actor import Actor
 from fangkong.core.errors import NotFound
 from fangkong.core.roles import Perm
+from fangkong.core.todo import Todo
 from fangkong.regions.models import CODE_LENGTHS, Region
 
 from .models import MergeKind, OutgoingRepush, ScreeningBatch, ScreeningRecord, Status
@@ -244,6 +245,22 @@ def my_records(*, actor: Actor, closed: bool = False, limit: int = 200) -> list[
     )
     order = ("-closed_at", "-id") if closed else ("deadline", "id")
     return list(records.select_related("region", "batch").order_by(*order)[:limit])
+
+
+def home_todo(actor: Actor) -> list[Todo]:
+    """The home page's screening work: records to verify (for those who verify them) and
+    records past their deadline in the actor's scope. One query."""
+    from django.utils.translation import gettext_lazy as _
+
+    if not actor.can(Perm.SCREENING_VIEW):
+        return []
+    counts = my_counts(actor=actor)
+    todos = []
+    if actor.can(Perm.SCREENING_VERIFY):
+        todos.append(Todo(_("排查对象待核实"), counts["open"], "screening:mine"))
+    if counts["overdue"]:
+        todos.append(Todo(_("排查对象已逾期"), counts["overdue"], "screening:overdue", urgent=True))
+    return todos
 
 
 def my_counts(*, actor: Actor) -> dict[str, Any]:

@@ -3,16 +3,18 @@ children), every figure opens the records it counts."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.regions.models import CODE_LENGTHS
 
 from .models import ScreeningBatch
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 FIGURES = ("total", "pushed", "received", "checking", "closed", "overdue", "four_clear")
 # The record list's tabs: the progress figures, in the order the pages show them.
@@ -26,7 +28,6 @@ TABS = (
     ("four_clear", _("四清")),
     ("invalid", _("待更正")),
 )
-StrOrPromise = str | Promise
 VILLAGE_LENGTH = max(CODE_LENGTHS.values())
 
 

@@ -1,9 +1,10 @@
 """Reads for screening pages and the API. Every list runs a fixed number of queries.
 
 Progress figures are aggregates over one covering index (region, batch, status, four_clear,
-merge_kind, invalid, deadline): records merged into another are left out of region figures
-(a person is counted once), repeats within a file are left out of batch figures. Filters use
-merge_kind, not merged_into, so that PostgreSQL can answer from the index alone.
+merge_kind, invalid, deadline): across batches, records merged into another are left out (a
+person is counted once); a batch's figures, its regions' included, leave out only the repeats
+within its file (see _counted). Filters use merge_kind, not merged_into, so that PostgreSQL
+can answer from the index alone.
 """
 
 from __future__ import annotations
@@ -69,12 +70,20 @@ def batch_get(*, actor: Actor, pk: int) -> ScreeningBatch:
         raise NotFound(ScreeningBatch._meta.verbose_name) from None
 
 
+def _counted(actor: Actor, batch: ScreeningBatch | None) -> QuerySet[ScreeningRecord]:
+    """The records the figures count: a batch's people once each (repeats in its file left
+    out, a person merged with another list's open record kept: that person is on this list
+    too); across batches each person once (every merged record left out)."""
+    if batch is not None:
+        return records_visible(actor).filter(batch=batch).exclude(merge_kind=MergeKind.FILE)
+    return records_visible(actor).filter(merge_kind=MergeKind.NONE)
+
+
 def batch_progress(
     *, actor: Actor, batch: ScreeningBatch, region: Region | None = None
 ) -> dict[str, Any]:
-    """The batch's figures within the actor's scope, or within one region of it (repeats
-    in the file left out)."""
-    records = records_visible(actor).filter(batch=batch).exclude(merge_kind=MergeKind.FILE)
+    """The batch's figures within the actor's scope, or within one region of it."""
+    records = _counted(actor, batch)
     if region is not None:
         records = records.filter(region__code__startswith=region.code)
     return _with_rates(records.aggregate(**_tallies(timezone.now())))
@@ -88,9 +97,7 @@ def progress_page(
     and child region together, summed both ways here), the batches and the regions' names."""
     now = timezone.now()
     tallies = _tallies(now)
-    records = records_visible(actor).filter(merge_kind=MergeKind.NONE)
-    if batch is not None:
-        records = records.filter(batch=batch)
+    records = _counted(actor, batch)
     if region is not None:
         records = records.filter(region__code__startswith=region.code)
     within = region or actor.region
@@ -191,13 +198,11 @@ def record_page(
     one region's subtree (`here`: placed on that region itself, not below it), with one
     status or all; the counts of every status come with them. Two queries.
 
-    A batch's records come in the sender's row order; others, when the status is an open
-    one, nearest deadline first, otherwise newest first. Records merged into another are left
-    out, as in the region figures."""
+    The records are those the figures count (see _counted). A batch's come in the sender's
+    row order; others, when the status is an open one, nearest deadline first, otherwise
+    newest first."""
     now = timezone.now()
-    records = records_visible(actor).filter(merge_kind=MergeKind.NONE)
-    if batch is not None:
-        records = records.filter(batch=batch)
+    records = _counted(actor, batch)
     if region is not None:
         placed = Q(region_id=region.code) if here else Q(region__code__startswith=region.code)
         records = records.filter(placed)

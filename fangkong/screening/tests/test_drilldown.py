@@ -130,3 +130,20 @@ def test_open_records_come_nearest_deadline_first_the_others_newest_first(
     pushed = get(client, world, "grid_worker", "screening:records", status="pushed")
     assert names(pushed) == ["张*", "赵*", "钱*"]
     assert names(get(client, world, "grid_worker", "screening:records")) == ["钱*", "赵*", "张*"]
+
+
+def test_a_batch_counts_its_people_merged_with_another_list_in_figures_rows_and_list(
+    client, world, batch, run_import
+):
+    second = run_import(
+        csv_bytes([HEADER, row(1, "张三", ID_A, address=VILLAGE_ADDRESS), row(2, "张三", ID_A)])
+    ).batch
+    page = get(client, world, "county_operator", "screening:batch", [second.pk])
+    # 张三 is merged with the first list's open record; the repeat in the file is left out.
+    assert page.context["progress"]["total"] == 1
+    assert sum(r["total"] for r in page.context["regions"]) == 1
+    listed = get(client, world, "county_operator", "screening:records", batch=second.pk)
+    assert names(listed) == ["张*"]
+    # Across the lists the person is counted once.
+    overall = get(client, world, "county_operator", "screening:records")
+    assert names(overall).count("张*") == 1

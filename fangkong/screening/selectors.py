@@ -282,7 +282,15 @@ def record_get(*, actor: Actor, pk: int) -> ScreeningRecord:
     try:
         return (
             ScreeningRecord.objects.visible_to(actor)
-            .select_related("region", "batch", "person", "checked_by", "merged_into")
+            .select_related(
+                "region",
+                "batch",
+                "person",
+                "received_by",
+                "checked_by",
+                "merged_into",
+                "escalated_to",
+            )
             .get(pk=pk)
         )
     except (ScreeningRecord.DoesNotExist, ValueError, TypeError):

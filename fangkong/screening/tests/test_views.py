@@ -252,3 +252,21 @@ def test_grid_worker_may_not_upload(client, world):
         reverse("screening:batches"), {"file": upload, "category": "risk_area"}
     )
     assert response.status_code == 403 and not ImportJob.objects.exists()
+
+
+def test_a_record_shows_who_took_each_step_and_when(client, world, batch, actor_of):
+    record = batch.records.get(row_number=3)
+    worker = actor_of("grid_worker")
+    record_receive(actor=worker, pk=record.pk)
+    record_verify(actor=worker, pk=record.pk, outcome="not_found", note="查无此人，已询问村委")
+    html = (
+        login(client, world, "county_operator")
+        .get(reverse("screening:record", args=[record.pk]))
+        .content.decode()
+    )
+    steps = html.split('class="sc-steps"', 1)[1].split("</ol>", 1)[0]
+    who = str(world.user("grid_worker"))
+    assert f"{batch.source}推送（原表第 3 行）" in steps
+    assert f"{who}签收" in steps
+    assert f"{who}核查闭环：查无此人" in steps and "已询问村委" in steps
+    assert "未达四清：人头清 位置清 管控清" in html

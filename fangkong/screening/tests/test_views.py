@@ -266,7 +266,7 @@ def test_a_record_shows_who_took_each_step_and_when(client, world, batch, actor_
     )
     steps = html.split('class="sc-steps"', 1)[1].split("</ol>", 1)[0]
     who = str(world.user("grid_worker"))
-    assert f"{batch.source}推送（原表第 3 行）" in steps
-    assert f"{who}签收" in steps
-    assert f"{who}核查闭环：查无此人" in steps and "已询问村委" in steps
+    assert f"推送：{batch.source}，原表第 3 行" in steps
+    assert f"签收：{who}" in steps
+    assert f"核查闭环：{who}，查无此人" in steps and "已询问村委" in steps
     assert "未达四清：人头清 位置清 管控清" in html

@@ -201,12 +201,19 @@ def person_reveal(
     return {field: getattr(person, field) for field in wanted}
 
 
+def purpose_errors(purpose: str) -> list[str]:
+    """What is wrong with the purpose stated for seeing personal details in plain (none: [])."""
+    if len(purpose) < PURPOSE_MIN:
+        return [_("请说明查看用途，如“电话核实行程”")]
+    if len(purpose) > PURPOSE_MAX:
+        return [_("用途不能超过%(max)d个字") % {"max": PURPOSE_MAX}]
+    return []
+
+
 def _check_reveal_request(purpose: str, wanted: list[str]) -> None:
     errors = {}
-    if len(purpose) < PURPOSE_MIN:
-        errors["purpose"] = [_("请说明查看用途，如“电话核实行程”")]
-    elif len(purpose) > PURPOSE_MAX:
-        errors["purpose"] = [_("用途不能超过%(max)d个字") % {"max": PURPOSE_MAX}]
+    if problems := purpose_errors(purpose):
+        errors["purpose"] = problems
     unknown = [field for field in wanted if field not in REVEALABLE_FIELDS]
     if unknown:
         errors["fields"] = [_("不能查看这些字段：%(fields)s") % {"fields": list_text(unknown)}]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from fangkong.core.decorators import actor_required
 from fangkong.core.errors import ValidationFailed
@@ -16,6 +17,7 @@ from .display import countdown, decorate
 from .forms import MEASURES, VerifyForm
 from .links import figure_links, link_region_rows, records_url, status_tabs
 from .params import page_number, region_param, region_trail
+from .reveal import record_reveal
 
 
 @actor_required(Perm.SCREENING_VIEW)
@@ -34,41 +36,22 @@ def mine(request):
     )
 
 
+@never_cache
 @actor_required(Perm.SCREENING_VIEW)
 def record(request, pk):
+    """The one-screen form: receive, verify, reassign; and the record's details in plain for
+    a stated purpose (shown once, never put in a URL)."""
     actor = request.actor
     item = selectors.record_get(actor=actor, pk=pk)
     form = VerifyForm(initial={"measure": item.measure, "place": item.place})
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        try:
-            if action == "receive":
-                services.record_receive(actor=actor, pk=item.pk)
-                messages.success(request, _("已签收"))
-            elif action == "check":
-                services.record_start_check(actor=actor, pk=item.pk)
-                messages.success(request, _("已开始核查"))
-            elif action == "reassign":
-                services.record_reassign(
-                    actor=actor, pk=item.pk, region_code=request.POST.get("region", "")
-                )
-                messages.success(request, _("已改派"))
-                return redirect("screening:mine")
-            else:
-                form = VerifyForm(request.POST)
-                if form.is_valid():
-                    services.record_verify(actor=actor, pk=item.pk, **form.cleaned_data)
-                    messages.success(request, _("核查结果已保存，记录已闭环"))
-                    return redirect("screening:mine")
-        except ValidationFailed as exc:
-            for field, errors in exc.errors.items():
-                for error in errors:
-                    if field in form.fields:
-                        form.add_error(field, error)
-                    else:
-                        messages.error(request, error)
-        if not form.errors and action in ("receive", "check"):
-            return redirect("screening:record", pk=item.pk)
+    revealed, reveal_errors = None, []
+    action = request.POST.get("action", "")
+    if request.method == "POST" and action == "reveal":
+        revealed, reveal_errors = _reveal(actor, item, request.POST.get("purpose", ""))
+    elif request.method == "POST":
+        form, done = _act(request, item, action, form)
+        if done is not None:
+            return done
         item = selectors.record_get(actor=actor, pk=pk)
     decorate([item])
     return render(
@@ -84,8 +67,50 @@ def record(request, pk):
             and not item.invalid,
             "targets": selectors.reassign_targets(actor=actor, record=item),
             "countdown": countdown(item.deadline) if item.is_open else "",
+            "can_reveal": actor.can(Perm.PEOPLE_REVEAL),
+            "revealed": revealed,
+            "reveal_errors": reveal_errors,
         },
     )
+
+
+def _reveal(actor, item, purpose: str):
+    try:
+        return record_reveal(actor=actor, pk=item.pk, purpose=purpose), []
+    except ValidationFailed as exc:
+        return None, exc.errors.get("purpose", [])
+
+
+def _act(request, item, action: str, form: VerifyForm):
+    """Carry out a step; (the form to show again, or a redirect when the step is done)."""
+    actor = request.actor
+    try:
+        if action == "receive":
+            services.record_receive(actor=actor, pk=item.pk)
+            messages.success(request, _("已签收"))
+            return form, redirect("screening:record", pk=item.pk)
+        if action == "check":
+            services.record_start_check(actor=actor, pk=item.pk)
+            messages.success(request, _("已开始核查"))
+            return form, redirect("screening:record", pk=item.pk)
+        if action == "reassign":
+            region_code = request.POST.get("region", "")
+            services.record_reassign(actor=actor, pk=item.pk, region_code=region_code)
+            messages.success(request, _("已改派"))
+            return form, redirect("screening:mine")
+        form = VerifyForm(request.POST)
+        if form.is_valid():
+            services.record_verify(actor=actor, pk=item.pk, **form.cleaned_data)
+            messages.success(request, _("核查结果已保存，记录已闭环"))
+            return form, redirect("screening:mine")
+    except ValidationFailed as exc:
+        for field, errors in exc.errors.items():
+            for error in errors:
+                if field in form.fields:
+                    form.add_error(field, error)
+                else:
+                    messages.error(request, error)
+    return form, None
 
 
 @actor_required(Perm.SCREENING_VIEW)

@@ -270,3 +270,28 @@ def test_a_record_shows_who_took_each_step_and_when(client, world, batch, actor_
     assert f"签收：{who}" in steps
     assert f"核查闭环：{who}，查无此人" in steps and "已询问村委" in steps
     assert "未达四清：人头清 位置清 管控清" in html
+
+
+def test_the_record_in_plain_needs_a_purpose_and_is_logged(client, world, batch):
+    record = batch.records.get(row_number=3)
+    c = login(client, world, "grid_worker")
+    url = reverse("screening:record", args=[record.pk])
+    refused = c.post(url, {"action": "reveal", "purpose": ""}).content.decode()
+    assert "请说明查看用途" in refused and not AccessEntry.objects.exists()
+    shown = c.post(url, {"action": "reveal", "purpose": "电话核实行程"})
+    html = shown.content.decode()
+    assert ID_A in html and 'href="tel:13912345678"' in html and "张三" in html
+    assert "no-cache" in shown["Cache-Control"]
+    entry = AccessEntry.objects.get()
+    assert entry.kind == "reveal" and entry.purpose == "电话核实行程"
+    assert entry.user == world.user("grid_worker") and entry.region_id == record.region_id
+    assert entry.fields == ["name", "document_number", "phone"]
+
+
+def test_the_record_in_plain_is_404_out_of_scope_and_403_without_the_right(client, world, batch):
+    record = batch.records.get(row_number=3)
+    url = reverse("screening:record", args=[record.pk])
+    data = {"action": "reveal", "purpose": "电话核实行程"}
+    assert login(client, world, "outsider").post(url, data).status_code == 404
+    assert login(client, world, "inspector").post(url, data).status_code == 403
+    assert not AccessEntry.objects.exists()

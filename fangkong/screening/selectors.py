@@ -202,20 +202,13 @@ def record_page(
     row order; others, when the status is an open one, nearest deadline first, otherwise
     newest first."""
     now = timezone.now()
-    records = _counted(actor, batch)
-    if region is not None:
-        placed = Q(region_id=region.code) if here else Q(region__code__startswith=region.code)
-        records = records.filter(placed)
+    records = _placed(_counted(actor, batch), region, here)
     counts = records.aggregate(**_tallies(now))
     status = status if status in RECORD_FILTERS else ""
-    if status:
-        records = records.filter(_status_filter(status, now))
     count = counts[status] if status else counts["total"]
     start = (max(page, 1) - 1) * PAGE_SIZE
-    order = ("row_number",) if batch is not None else _record_order(status)
-    items = list(
-        records.select_related("region", "batch").order_by(*order)[start : start + PAGE_SIZE]
-    )
+    listed = _listed(records, batch=batch, status=status, now=now)
+    items = list(listed.select_related("region", "batch")[start : start + PAGE_SIZE])
     return {
         "records": items,
         "counts": counts,
@@ -225,6 +218,43 @@ def record_page(
         "has_next": start + PAGE_SIZE < count,
         "now": now,
     }
+
+
+def record_rows(
+    *,
+    actor: Actor,
+    batch: ScreeningBatch | None = None,
+    region: Region | None = None,
+    here: bool = False,
+    status: str = "",
+) -> QuerySet[ScreeningRecord]:
+    """Every record of a record page's list (all its pages), in its order, for a sheet."""
+    status = status if status in RECORD_FILTERS else ""
+    records = _placed(_counted(actor, batch), region, here)
+    listed = _listed(records, batch=batch, status=status, now=timezone.now())
+    return listed.select_related("region", "batch", "escalated_to")
+
+
+def _placed(
+    records: QuerySet[ScreeningRecord], region: Region | None, here: bool
+) -> QuerySet[ScreeningRecord]:
+    if region is None:
+        return records
+    placed = Q(region_id=region.code) if here else Q(region__code__startswith=region.code)
+    return records.filter(placed)
+
+
+def _listed(
+    records: QuerySet[ScreeningRecord],
+    *,
+    batch: ScreeningBatch | None,
+    status: str,
+    now: dt.datetime,
+) -> QuerySet[ScreeningRecord]:
+    if status:
+        records = records.filter(_status_filter(status, now))
+    order = ("row_number",) if batch is not None else _record_order(status)
+    return records.order_by(*order)
 
 
 def _record_order(status: str) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("jobs/<int:pk>/mapping/", views.job_mapping, name="job_mapping"),
     path("mine/", views_work.mine, name="mine"),
     path("records/", views_work.records, name="records"),
+    path("records.xlsx", views_work.records_sheet, name="records_sheet"),
     path("records/<int:pk>/", views_work.record, name="record"),
     path("progress/", views_work.progress, name="progress"),
     path("overdue/", views_work.overdue, name="overdue"),

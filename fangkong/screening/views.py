@@ -24,11 +24,10 @@ from .feedback import errors_sheet, feedback_sheet
 from .forms import UploadForm, mapping_form
 from .importer import MAPPING_KIND
 from .links import figure_links, link_region_rows
+from .listsheet import XLSX
 from .models import Source
 from .params import region_param, region_trail
 from .tasks import import_list
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @actor_required(Perm.SCREENING_VIEW)

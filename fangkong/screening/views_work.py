@@ -3,8 +3,12 @@ tree), the records behind each figure, overdue, re-pushes."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib import messages
+from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -16,6 +20,7 @@ from . import selectors, services
 from .display import countdown, decorate
 from .forms import MEASURES, VerifyForm
 from .links import figure_links, link_region_rows, records_url, status_tabs
+from .listsheet import XLSX, record_list_sheet
 from .params import page_number, region_param, region_trail
 from .reveal import record_reveal
 
@@ -131,36 +136,66 @@ def progress(request):
     )
 
 
-@actor_required(Perm.SCREENING_VIEW)
-def records(request):
+def _record_filters(request) -> dict:
+    """The record list's filters from its query: batch, region (and `here`), status."""
     actor = request.actor
     region = region_param(request)
     batch_id = request.GET.get("batch", "")
-    batch = selectors.batch_get(actor=actor, pk=batch_id) if batch_id else None
-    here = region is not None and request.GET.get("here") == "1"
-    page = selectors.record_page(
-        actor=actor,
-        batch=batch,
-        region=region,
-        here=here,
-        status=request.GET.get("status", ""),
-        page=page_number(request),
-    )
+    return {
+        "batch": selectors.batch_get(actor=actor, pk=batch_id) if batch_id else None,
+        "region": region,
+        "here": region is not None and request.GET.get("here") == "1",
+        "status": request.GET.get("status", ""),
+    }
+
+
+@actor_required(Perm.SCREENING_VIEW)
+def records(request):
+    actor = request.actor
+    filters = _record_filters(request)
+    page = selectors.record_page(actor=actor, **filters, page=page_number(request))
     decorate(page["records"], page["now"])
-    filters = {"batch": batch, "region": region.code if region else "", "here": here}
+    region = filters["region"]
+    linked = {
+        "batch": filters["batch"],
+        "region": region.code if region else "",
+        "here": filters["here"],
+    }
     return render(
         request,
         "screening/records.html",
         {
             **page,
-            "batch": batch,
+            "batch": filters["batch"],
             "within": region,
-            "here": here,
+            "here": filters["here"],
             "trail": region_trail(actor, region),
-            "tabs": status_tabs(page["counts"], **filters),
-            "base_query": records_url(**filters, status=page["status"]).partition("?")[2],
+            "tabs": status_tabs(page["counts"], **linked),
+            "base_query": records_url(**linked, status=page["status"]).partition("?")[2],
+            "can_export": actor.can(Perm.SCREENING_MANAGE),
         },
     )
+
+
+@actor_required(Perm.SCREENING_MANAGE)
+def records_sheet(request):
+    actor = request.actor
+    filters = _record_filters(request)
+    region = filters["region"]
+    path = record_list_sheet(
+        actor=actor,
+        records=selectors.record_rows(actor=actor, **filters),
+        region_code=region.code if region else actor.scope_prefix,
+        purpose=_("导出核查名单跟踪核查"),
+    )
+    response = FileResponse(
+        open(path, "rb"),  # noqa: SIM115
+        as_attachment=True,
+        filename=f"核查名单-{timezone.localdate():%Y%m%d}.xlsx",
+        content_type=XLSX,
+    )
+    Path(path).unlink(missing_ok=True)  # the open handle keeps the data until sent
+    return response
 
 
 @actor_required(Perm.SCREENING_VIEW)

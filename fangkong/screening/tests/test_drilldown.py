@@ -1,10 +1,14 @@
 """Progress down the region tree and the records behind each figure: narrowed to regions the
 user sees (any other is 404, like a missing one), in the sender's row order for a batch."""
 
+import io
 import re
 
+import openpyxl
 import pytest
 from django.urls import reverse
+
+from fangkong.audit.models import AccessEntry
 
 from .conftest import HEADER, ID_A, ID_B, ID_C, ID_D, csv_bytes, row
 
@@ -147,3 +151,39 @@ def test_a_batch_counts_its_people_merged_with_another_list_in_figures_rows_and_
     # Across the lists the person is counted once.
     overall = get(client, world, "county_operator", "screening:records")
     assert names(overall).count("张*") == 1
+
+
+def _sheet_rows(response) -> list[list]:
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    return [list(row) for row in workbook.active.iter_rows(values_only=True)]
+
+
+def test_a_record_list_downloads_as_a_masked_sheet_and_is_logged(client, world, batch):
+    response = get(
+        client, world, "county_operator", "screening:records_sheet", batch=batch.pk, status="pushed"
+    )
+    assert response.status_code == 200 and response["Content-Type"].startswith(
+        "application/vnd.openxmlformats"
+    )
+    header, *rows = _sheet_rows(response)
+    assert header[:6] == ["批次", "原表行号", "类别", "姓名", "证件号码", "手机号"]
+    assert [row[1] for row in rows] == ["2", "3", "5"]  # the list's rows, in the sender's order
+    assert [row[3] for row in rows] == ["张*", "李*", "赵*"]
+    assert all(ID_A not in str(cell) for row in rows for cell in row)  # identifiers stay masked
+    assert rows[2][8] == "待更正"
+    entry = AccessEntry.objects.get()
+    assert (
+        entry.kind == "export"
+        and entry.row_count == 3
+        and entry.user == world.user("county_operator")
+    )
+
+
+def test_the_sheet_follows_the_scope_and_needs_the_managing_right(client, world, batch):
+    assert get(client, world, "grid_worker", "screening:records_sheet").status_code == 403
+    assert (
+        get(client, world, "outsider", "screening:records_sheet", region="433101002").status_code
+        == 404
+    )
+    own = _sheet_rows(get(client, world, "outsider", "screening:records_sheet"))
+    assert [row[3] for row in own[1:]] == ["王*"]

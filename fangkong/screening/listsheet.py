@@ -14,12 +14,16 @@ from django.utils.translation import gettext as _
 from fangkong.audit.models import AccessKind
 from fangkong.audit.services import access_record
 from fangkong.core.actor import Actor
+from fangkong.core.errors import ValidationFailed
 from fangkong.core.roles import Perm
 from fangkong.imports.reports import safe_cell
 
 from .models import ScreeningRecord
 
 CHUNK = 2000
+# A download is written while the user waits: a list longer than this is narrowed first (by
+# region, batch or status), which the message says, rather than cut short.
+SHEET_LIMIT = 100_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -74,6 +78,12 @@ def record_list_sheet(
 ) -> str:
     """Write the records to a temporary .xlsx file and return its path."""
     actor.require(Perm.SCREENING_MANAGE)
+    total = records.count()
+    if total > SHEET_LIMIT:
+        raise ValidationFailed(
+            _("名单共 %(n)s 人，超过一次下载的上限 %(limit)s 人：请先按区划、批次或状态缩小范围")
+            % {"n": f"{total:,}", "limit": f"{SHEET_LIMIT:,}"}
+        )
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
     handle.close()
     workbook = xlsxwriter.Workbook(

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -182,12 +183,19 @@ def records_sheet(request):
     actor = request.actor
     filters = _record_filters(request)
     region = filters["region"]
-    path = record_list_sheet(
-        actor=actor,
-        records=selectors.record_rows(actor=actor, **filters),
-        region_code=region.code if region else actor.scope_prefix,
-        purpose=_("导出核查名单跟踪核查"),
-    )
+    try:
+        path = record_list_sheet(
+            actor=actor,
+            records=selectors.record_rows(actor=actor, **filters),
+            region_code=region.code if region else actor.scope_prefix,
+            purpose=_("导出核查名单跟踪核查"),
+        )
+    except ValidationFailed as exc:
+        for errors in exc.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        query = request.GET.urlencode()
+        return redirect(reverse("screening:records") + (f"?{query}" if query else ""))
     response = FileResponse(
         open(path, "rb"),  # noqa: SIM115
         as_attachment=True,

@@ -12,9 +12,9 @@ built after the load), the import's work outside the database alone (reading, va
 encrypting, matching; nothing written), and the highest ratio each leaves any import. Then,
 with the records in the database: how fast the county and city progress figures, overdue
 lists and record lists (all records, the batch's in row order, one village's of the batch;
-from the city, the county opened) answer (and how many queries they run), how soon a
-1,000-row list uploaded through the page and imported by the task worker is visible to its
-grid worker, and how long a further 60,000-row list takes.
+from the city, the county opened; a township's records as a sheet) answer (and how many
+queries they run), how soon a 1,000-row list uploaded through the page and imported by the
+task worker is visible to its grid worker, and how long a further 60,000-row list takes.
 Needs PostgreSQL (DATABASE_URL); on anything else it says so and exits.
 """
 
@@ -498,7 +498,48 @@ def _page_timings() -> dict:
                 "ms": statistics.median(runs) * 1000,
                 "queries": len(queries),
             }
+    timings["township sheet"] = _sheet_timing(county)
     return timings
+
+
+def _sheet_timing(county) -> dict:
+    """A record list downloaded as a sheet: the county's most populous township, every record
+    (the page's "全部" tab), written while the user waits."""
+    from django.db import connection
+    from django.db.models import Count
+    from django.db.models.functions import Substr
+    from django.test.utils import CaptureQueriesContext
+
+    from fangkong.core.actor import Actor
+    from fangkong.core.roles import Role
+    from fangkong.regions.models import Region
+    from fangkong.screening import selectors
+    from fangkong.screening.listsheet import record_list_sheet
+    from fangkong.screening.models import ScreeningRecord
+
+    busiest = (
+        ScreeningRecord.objects.filter(region__code__startswith=county.code)
+        .annotate(township=Substr("region_id", 1, 9))
+        .values("township")
+        .annotate(n=Count("*"))
+        .order_by("-n")
+        .values_list("township", flat=True)[:1]
+        .get()
+    )
+    township = Region.objects.get(code=busiest)
+    actor = Actor.build(user=None, region=county, role=Role.OPERATOR)
+    runs, rows = [], 0
+    for _ in range(3):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            records = selectors.record_rows(actor=actor, region=township)
+            path = record_list_sheet(
+                actor=actor, records=records, region_code=township.code, purpose="benchmark"
+            )
+            runs.append(time.perf_counter() - started)
+        rows = records.count()
+        os.unlink(path)
+    return {"ms": statistics.median(runs) * 1000, "queries": len(queries), "rows": rows}
 
 
 UPLOADS = 6
@@ -706,7 +747,8 @@ def _report(results: dict) -> None:
                 f"{rows / bound / copy['rate']:.2f}"
             )
     for name, t in results.get("pages", {}).items():
-        print(f"  {name:<22} {t['ms']:>8.1f} ms  {t['queries']} queries")
+        rows = f" ({t['rows']:,} rows)" if "rows" in t else ""
+        print(f"  {name:<22} {t['ms']:>8.1f} ms  {t['queries']} queries{rows}")
     second = results["second"]
     print(
         f"  a further {second['rows']:,}-row list into the million: {second['seconds']:.1f} s "

@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 from fangkong.audit.models import AccessKind
 from fangkong.audit.services import access_record
 from fangkong.core.actor import Actor
+from fangkong.core.categories import PersonCategory
 from fangkong.core.errors import ValidationFailed
+from fangkong.core.identity import mask_document, mask_mobile, mask_name
 from fangkong.core.roles import Perm
 from fangkong.imports.reports import safe_cell
 
-from .models import ScreeningRecord
+from .models import Outcome, ScreeningRecord, Status
 
 CHUNK = 2000
 # A download is written while the user waits: a list longer than this is narrowed first (by
@@ -48,28 +50,61 @@ def _columns() -> list[str]:
     ]
 
 
+FIELDS = (
+    "batch_id",
+    "batch__source",
+    "batch__category",
+    "row_number",
+    "name",
+    "document_number",
+    "phone",
+    "address",
+    "region__name",
+    "status",
+    "invalid",
+    "outcome",
+    "measure",
+    "place",
+    "destination",
+    "four_clear",
+    "deadline",
+    "escalated_to__name",
+)
+
+
+class _Labels:
+    """Choice labels and fixed words translated once per sheet, not once per row (a row's
+    get_FOO_display() hashed its lazy choices anew: a third of the sheet's time)."""
+
+    def __init__(self) -> None:
+        self.category = {value: str(label) for value, label in PersonCategory.choices}
+        self.status = {value: str(label) for value, label in Status.choices}
+        self.outcome = {value: str(label) for value, label in Outcome.choices}
+        self.invalid, self.yes, self.no = _("待更正"), _("是"), _("否")
+
+
 def _local(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
-def _values(r: ScreeningRecord) -> list[str]:
+def _values(row: dict, labels: _Labels) -> list[str]:
     return [
-        f"#{r.batch_id} {r.batch.source}",
-        str(r.row_number),
-        r.batch.get_category_display(),
-        r.masked_name,
-        r.masked_document,
-        r.masked_phone,
-        r.address,
-        r.region.name,
-        _("待更正") if r.invalid else r.get_status_display(),
-        r.get_outcome_display() if r.outcome else "",
-        r.measure,
-        r.place,
-        r.destination,
-        _("是") if r.four_clear else _("否"),
-        _local(r.deadline),
-        r.escalated_to.name if r.escalated_to else "",
+        f"#{row['batch_id']} {row['batch__source']}",
+        str(row["row_number"]),
+        labels.category.get(row["batch__category"], row["batch__category"]),
+        mask_name(row["name"]),
+        mask_document(row["document_number"]),
+        mask_mobile(row["phone"]),
+        row["address"],
+        row["region__name"],
+        labels.invalid if row["invalid"] else labels.status.get(row["status"], row["status"]),
+        labels.outcome.get(row["outcome"], ""),
+        row["measure"],
+        row["place"],
+        row["destination"],
+        labels.yes if row["four_clear"] else labels.no,
+        _local(row["deadline"]),
+        row["escalated_to__name"] or "",
     ]
 
 
@@ -94,9 +129,10 @@ def record_list_sheet(
     bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
     for col, label in enumerate(_columns()):
         sheet.write_string(0, col, label, bold)
-    count = 0
-    for count, record in enumerate(records.iterator(chunk_size=CHUNK), start=1):
-        for col, value in enumerate(_values(record)):
+    count, labels = 0, _Labels()
+    rows = records.values(*FIELDS).iterator(chunk_size=CHUNK)
+    for count, row in enumerate(rows, start=1):
+        for col, value in enumerate(_values(row, labels)):
             if value:
                 sheet.write_string(count, col, str(safe_cell(value)))
     sheet.freeze_panes(1, 0)

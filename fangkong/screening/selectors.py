@@ -232,7 +232,7 @@ def record_rows(
     status = status if status in RECORD_FILTERS else ""
     records = _placed(_counted(actor, batch), region, here)
     listed = _listed(records, batch=batch, status=status, now=timezone.now())
-    return listed.select_related("region", "batch", "escalated_to")
+    return listed
 
 
 def _placed(

@@ -1,4 +1,5 @@
-"""/api/v1/screening: submit a list (file upload or JSON rows), read a batch and its feedback."""
+"""/api/v1/screening: submit a list (file upload or JSON rows), read a batch and its feedback,
+the progress down the region tree and the records behind each figure."""
 
 from __future__ import annotations
 
@@ -15,10 +16,12 @@ from fangkong.core.errors import ValidationFailed
 from fangkong.core.roles import Perm
 from fangkong.imports.jobs import job_create
 from fangkong.imports.models import ImportJob
+from fangkong.regions.selectors import region_get
 
 from . import selectors
 from .feedback import feedback_rows
 from .importer import MAPPING_KIND
+from .links import FIGURES as FIGURE_KEYS
 from .tasks import import_list
 
 router = Router(tags=["screening"])
@@ -173,3 +176,84 @@ def batch_feedback(request, batch_id: int, offset: int = 0, limit: int = 1000):
         row.pop("record")
         rows.append(row)
     return {"batch": batch.pk, "offset": offset, "rows": rows}
+
+
+def _region(actor, code: str):
+    return region_get(actor=actor, code=code) if code else None
+
+
+def _figures(row: dict[str, Any]) -> dict[str, Any]:
+    return {key: row[key] for key in (*FIGURE_KEYS, "four_clear_rate", "closed_rate")}
+
+
+@router.get("/progress", summary="Progress per child region and per batch, as on the page")
+def progress(request, region: str = "", batch: int | None = None):
+    """The actor's region, or a region below it (?region=), opened one level down; with
+    ?batch=, that batch's progress only (its people once each, repeats in its file left out)."""
+    actor = request.actor
+    within = _region(actor, region)
+    item = selectors.batch_get(actor=actor, pk=batch) if batch is not None else None
+    page = selectors.progress_page(actor=actor, batch=item, region=within)
+    total = (
+        selectors.batch_progress(actor=actor, batch=item, region=within)
+        if item is not None
+        else page["total"]
+    )
+    return {
+        "region": (within or actor.region).code,
+        "batch": item.pk if item is not None else None,
+        "total": _figures(total),
+        "regions": [
+            {"code": r["code"], "name": r["name"], "placed_here": not r["is_region"], **_figures(r)}
+            for r in page["regions"]
+        ],
+        "batches": [{"batch": b.pk, **_figures(b.progress)} for b in page["batches"]],
+    }
+
+
+@router.get("/records", summary="The records behind a progress figure, 50 a page, masked")
+def records(
+    request,
+    region: str = "",
+    here: bool = False,
+    batch: int | None = None,
+    status: str = "",
+    page: int = 1,
+):
+    actor = request.actor
+    within = _region(actor, region)
+    item = selectors.batch_get(actor=actor, pk=batch) if batch is not None else None
+    listed = selectors.record_page(
+        actor=actor,
+        batch=item,
+        region=within,
+        here=here and within is not None,
+        status=status,
+        page=max(page, 1),
+    )
+    return {
+        "status": listed["status"],
+        "count": listed["count"],
+        "counts": {key: listed["counts"][key] for key in (*FIGURE_KEYS, "invalid")},
+        "page": listed["page"],
+        "has_next": listed["has_next"],
+        "records": [_record(r) for r in listed["records"]],
+    }
+
+
+def _record(r) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "batch": r.batch_id,
+        "row": r.row_number,
+        "name": r.masked_name,
+        "document": r.masked_document,
+        "phone": r.masked_phone,
+        "region": r.region_id,
+        "status": r.status,
+        "invalid": r.invalid,
+        "outcome": r.outcome,
+        "four_clear": r.four_clear,
+        "deadline": r.deadline,
+        "closed_at": r.closed_at,
+    }

@@ -95,6 +95,7 @@ def progress_page(
     """Per batch and per child region of the actor's region, or of a region below it (the
     caller has checked that the actor sees it): one pass over the records (grouped by batch
     and child region together, summed both ways here), the batches and the regions' names."""
+    actor.require(Perm.SCREENING_VIEW)
     now = timezone.now()
     tallies = _tallies(now)
     records = _counted(actor, batch)
@@ -201,6 +202,7 @@ def record_page(
     The records are those the figures count (see _counted). A batch's come in the sender's
     row order; others, when the status is an open one, nearest deadline first, otherwise
     newest first."""
+    actor.require(Perm.SCREENING_VIEW)
     now = timezone.now()
     records = _placed(_counted(actor, batch), region, here)
     counts = records.aggregate(**_tallies(now))

@@ -87,3 +87,52 @@ def test_bad_payload_is_422(client, world):
         **bearer(world, world.city),
     )
     assert response.status_code == 422
+
+
+def _two_places(client, headers):
+    rows = [
+        ["张三", ID_A, "", HOME],
+        ["李四", ID_B, "", "吉首市峒河街道"],
+        ["王五", "bad", "", HOME],
+    ]
+    return _submit_json(client, headers, rows).json()["batch"]
+
+
+def test_progress_opens_down_the_region_tree_as_on_the_page(client, world):
+    headers = bearer(world, world.city)
+    batch = _two_places(client, headers)
+    city = client.get("/api/v1/screening/progress", **headers).json()
+    assert city["region"] == world.city.code and city["total"]["total"] == 3
+    assert [b["batch"] for b in city["batches"]] == [batch]
+    township = world.home_township
+    opened = client.get(f"/api/v1/screening/progress?region={township.code}", **headers).json()
+    assert [(r["code"], r["placed_here"], r["total"]) for r in opened["regions"]] == [
+        (township.code, True, 1),
+        (world.home_village.code, False, 2),
+    ]
+    assert opened["total"]["pushed"] == 3 and "four_clear_rate" in opened["total"]
+
+
+def test_records_behind_a_figure_are_masked_and_paged(client, world):
+    headers = bearer(world, world.city)
+    batch = _two_places(client, headers)
+    body = client.get(f"/api/v1/screening/records?batch={batch}&status=invalid", **headers).json()
+    assert body["count"] == 1 and body["counts"]["total"] == 3 and not body["has_next"]
+    (record,) = body["records"]
+    assert record["row"] == 4 and record["name"] == "王*" and record["invalid"]
+    listed = client.get(f"/api/v1/screening/records?batch={batch}", **headers).json()
+    assert [r["document"][:6] for r in listed["records"][:2]] == [ID_A[:6], ID_B[:6]]
+    assert all(ID_A not in str(r) for r in listed["records"])
+
+
+def test_progress_and_records_keep_to_the_token_region(client, world):
+    _two_places(client, bearer(world, world.city))
+    outsider = bearer(world, world.other_county, role=Role.OPERATOR)
+    township = world.home_township.code
+    assert (
+        client.get(f"/api/v1/screening/progress?region={township}", **outsider).status_code == 404
+    )
+    assert client.get(f"/api/v1/screening/records?region={township}", **outsider).status_code == 404
+    assert client.get("/api/v1/screening/records", **outsider).json()["records"] == []
+    auditor = bearer(world, world.city, role=Role.AUDITOR)
+    assert client.get("/api/v1/screening/progress", **auditor).status_code == 403

@@ -8,10 +8,8 @@ list is.
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Iterator
 
-import xlsxwriter
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -23,6 +21,7 @@ from fangkong.imports.reports import ERROR_COLUMN, error_report, safe_cell
 from .models import MergeKind, ScreeningBatch, ScreeningRecord
 from .rows import IDENTIFIER_FIELDS, SYNONYMS
 from .selectors import invalid_records, records_visible
+from .sheets import streamed_workbook
 
 # Not translated: the sheet goes back to the sender (the province) beside its own Chinese columns.
 RESULT_COLUMNS = [
@@ -105,17 +104,8 @@ def feedback_sheet(*, actor: Actor, batch: ScreeningBatch, purpose: str) -> str:
 
 def _feedback_sheet(*, actor: Actor, batch: ScreeningBatch, purpose: str) -> str:
     columns = _identifier_columns(batch)
-    handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
-    handle.close()
-    workbook = xlsxwriter.Workbook(
-        handle.name,
-        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
-    )
-    sheet = workbook.add_worksheet(_("核查反馈"))
     header = ["原表行号", *batch.header, *RESULT_COLUMNS]
-    bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
-    for col, label in enumerate(header):
-        sheet.write_string(0, col, str(label), bold)
+    path, workbook, sheet = streamed_workbook(_("核查反馈"), header)
     count = 0
     width = len(batch.header)
     for count, row in enumerate(feedback_rows(actor=actor, batch=batch), start=1):
@@ -148,7 +138,7 @@ def _feedback_sheet(*, actor: Actor, batch: ScreeningBatch, purpose: str) -> str
         row_count=count,
         fields=["document_number", "phone"],
     )
-    return handle.name
+    return path
 
 
 def errors_sheet(*, actor: Actor, batch: ScreeningBatch, purpose: str) -> bytes:

@@ -4,9 +4,6 @@ written to the access log. Rows are streamed, in constant memory."""
 
 from __future__ import annotations
 
-import tempfile
-
-import xlsxwriter
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,12 +18,12 @@ from fangkong.core.roles import Perm
 from fangkong.imports.reports import safe_cell
 
 from .models import Outcome, ScreeningRecord, Status
+from .sheets import streamed_workbook
 
 CHUNK = 2000
 # A download is written while the user waits: a list longer than this is narrowed first (by
 # region, batch or status), which the message says, rather than cut short.
 SHEET_LIMIT = 100_000
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _columns() -> list[str]:
@@ -119,16 +116,7 @@ def record_list_sheet(
             _("名单共 %(n)s 人，超过一次下载的上限 %(limit)s 人：请先按区划、批次或状态缩小范围")
             % {"n": f"{total:,}", "limit": f"{SHEET_LIMIT:,}"}
         )
-    handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
-    handle.close()
-    workbook = xlsxwriter.Workbook(
-        handle.name,
-        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
-    )
-    sheet = workbook.add_worksheet(_("核查名单"))
-    bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
-    for col, label in enumerate(_columns()):
-        sheet.write_string(0, col, label, bold)
+    path, workbook, sheet = streamed_workbook(_("核查名单"), _columns())
     count, labels = 0, _Labels()
     rows = records.values(*FIELDS).iterator(chunk_size=CHUNK)
     for count, row in enumerate(rows, start=1):
@@ -146,4 +134,4 @@ def record_list_sheet(
         fields=["name", "document_number", "phone"],
         row_count=count,
     )
-    return handle.name
+    return path

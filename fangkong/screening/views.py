@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 from django.contrib import messages
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,9 +24,9 @@ from .feedback import errors_sheet, feedback_sheet
 from .forms import UploadForm, mapping_form
 from .importer import MAPPING_KIND
 from .links import figure_links, link_region_rows
-from .listsheet import XLSX
 from .models import Source
 from .params import region_param, region_trail
+from .sheets import XLSX, sheet_download
 from .tasks import import_list
 
 
@@ -176,14 +176,7 @@ def feedback(request, pk):
     actor = request.actor
     item = selectors.batch_get(actor=actor, pk=pk)
     path = feedback_sheet(actor=actor, batch=item, purpose=_("向来文单位反馈核查结果"))
-    response = FileResponse(
-        open(path, "rb"),  # noqa: SIM115
-        as_attachment=True,
-        filename=f"核查反馈-批次{item.pk}.xlsx",
-        content_type=XLSX,
-    )
-    Path(path).unlink(missing_ok=True)  # the open handle keeps the data until sent
-    return response
+    return sheet_download(path, f"核查反馈-批次{item.pk}.xlsx")
 
 
 @actor_required(Perm.SCREENING_MANAGE)

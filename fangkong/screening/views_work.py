@@ -3,10 +3,7 @@ tree), the records behind each figure, overdue, re-pushes."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.contrib import messages
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,9 +18,10 @@ from . import selectors, services
 from .display import countdown, decorate
 from .forms import MEASURES, VerifyForm
 from .links import figure_links, link_region_rows, records_url, status_tabs
-from .listsheet import XLSX, record_list_sheet
+from .listsheet import record_list_sheet
 from .params import page_number, region_param, region_trail
 from .reveal import record_reveal
+from .sheets import sheet_download
 
 
 @actor_required(Perm.SCREENING_VIEW)
@@ -196,14 +194,7 @@ def records_sheet(request):
                 messages.error(request, error)
         query = request.GET.urlencode()
         return redirect(reverse("screening:records") + (f"?{query}" if query else ""))
-    response = FileResponse(
-        open(path, "rb"),  # noqa: SIM115
-        as_attachment=True,
-        filename=f"核查名单-{timezone.localdate():%Y%m%d}.xlsx",
-        content_type=XLSX,
-    )
-    Path(path).unlink(missing_ok=True)  # the open handle keeps the data until sent
-    return response
+    return sheet_download(path, f"核查名单-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @actor_required(Perm.SCREENING_VIEW)

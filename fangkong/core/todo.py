@@ -13,7 +13,11 @@ if TYPE_CHECKING:
 
     from .actor import Actor
 
-TODO_PROVIDERS = ("fangkong.screening.selectors.home_todo",)
+TODO_PROVIDERS = (
+    "fangkong.screening.selectors.home_todo",
+    "fangkong.measures.todo.home_todo",
+    "fangkong.arrivals.todo.home_todo",
+)
 
 
 @dataclass(frozen=True)

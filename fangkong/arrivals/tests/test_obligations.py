@@ -210,3 +210,15 @@ def test_the_command_prints_its_counts(overdue_world):
 
     counts = json.loads(out.getvalue())
     assert counts["overdue_tests"] == 2 and counts["counties_flagged"] == 2
+
+
+def test_home_todo_counts_the_overdue_obligations_in_scope(overdue_world, actor_of):
+    from fangkong.arrivals.selectors import overdue_list
+    from fangkong.arrivals.todo import home_todo
+
+    for key in ("county_operator", "outsider"):
+        actor = actor_of(key)
+        (todo,) = home_todo(actor)
+        assert todo.count == overdue_list(actor=actor).count() > 0
+        assert todo.url_name == "arrivals:overdue" and todo.urgent
+    assert home_todo(actor_of("auditor")) == []

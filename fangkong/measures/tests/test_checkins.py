@@ -93,3 +93,17 @@ def test_people_who_stop_checking_in_are_flagged_the_same_day(actor_of, linked):
         assert list(missed_checkins(actor=operator)) == [measure]
         checkin_record(actor=operator, measure_id=measure.pk, temperature="36.5")
         assert list(missed_checkins(actor=operator)) == []
+
+
+def test_home_todo_names_todays_missed_checkins(actor_of, linked):
+    from fangkong.measures.todo import home_todo
+
+    operator, measure, _ = linked
+    day2 = SPEECH_DAY + dt.timedelta(days=1)
+    missed = "管控对象今日未打卡"
+    with time_machine.travel(day2.replace(hour=11), tick=False):
+        assert missed not in [str(t.label) for t in home_todo(operator)]
+    with time_machine.travel(day2.replace(hour=12, minute=1), tick=False):
+        todos = {str(t.label): (t.count, t.url_name) for t in home_todo(operator)}
+        assert todos[missed] == (1, "measures:overdue")
+    assert home_todo(actor_of("auditor")) == []

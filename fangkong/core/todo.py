@@ -17,6 +17,7 @@ TODO_PROVIDERS = (
     "fangkong.screening.selectors.home_todo",
     "fangkong.measures.todo.home_todo",
     "fangkong.arrivals.todo.home_todo",
+    "fangkong.reports.todo.home_todo",
 )
 
 

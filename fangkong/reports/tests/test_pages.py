@@ -138,3 +138,19 @@ def test_chasing_from_the_board_notifies_the_units_not_yet_in(client, world, cou
     assert not chased.filter(message__startswith=county_report.unit.name).exists()
     client.force_login(world.user("county_operator"))
     assert client.post(reverse("reports:chase"), {"date": DAY_S}).status_code == 403
+
+
+def test_home_todo_names_todays_report_and_the_missed_days(actor_of, period, units):
+    from fangkong.reports.todo import home_todo
+
+    actor = actor_of("county_operator")
+    with time_machine.travel(at(period.starts_on, 10), tick=False):
+        assert [(str(t.label), t.count) for t in home_todo(actor)] == [("本单位今日日报待报送", 1)]
+    with time_machine.travel(at(DAY, 10), tick=False):
+        todos = {str(t.label): (t.count, t.urgent) for t in home_todo(actor)}
+        missed = (DAY - period.starts_on).days  # every day before today, none sent
+        assert todos == {"本单位今日日报待报送": (1, False), "日报缺报": (missed, True)}
+        report = report_open(actor=actor, period=period, unit=units["county_operator"], day=DAY)
+        report_submit(actor=actor, report=report, figures={}, texts={"work_done": "完成排查"})
+        assert "本单位今日日报待报送" not in [str(t.label) for t in home_todo(actor)]
+    assert home_todo(actor_of("grid_worker")) == []

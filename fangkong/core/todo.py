@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from .actor import Actor
 
 TODO_PROVIDERS = (
-    "fangkong.screening.selectors.home_todo",
+    "fangkong.screening.todo.home_todo",
     "fangkong.measures.todo.home_todo",
     "fangkong.arrivals.todo.home_todo",
     "fangkong.reports.todo.home_todo",

@@ -1,10 +1,16 @@
-"""A screening page's query parameters: the region it is narrowed to, the page number."""
+"""A screening page's query parameters: the region it is narrowed to, the page number; and what
+a progress page narrowed to a region shows around its figures."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from fangkong.core.actor import Actor
 from fangkong.regions.models import Region
 from fangkong.regions.selectors import region_breadcrumb, region_get
+
+from .links import figure_links, link_region_rows
+from .models import ScreeningBatch
 
 
 def region_param(request) -> Region | None:
@@ -24,3 +30,16 @@ def page_number(request) -> int:
         return max(int(request.GET.get("page", 1)), 1)
     except ValueError:
         return 1
+
+
+def opened_at(
+    actor: Actor, region: Region | None, batch: ScreeningBatch | None, rows: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """A progress page's region (None: the actor's own), its breadcrumb, and the links of its
+    figures and of its regions' rows (added to the rows)."""
+    link_region_rows(rows, batch=batch)
+    return {
+        "within": region,
+        "trail": region_trail(actor, region),
+        "figure_links": figure_links(batch=batch, region=region.code if region else ""),
+    }

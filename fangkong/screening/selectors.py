@@ -19,7 +19,6 @@ from django.utils import timezone
 from fangkong.core.actor import Actor
 from fangkong.core.errors import NotFound
 from fangkong.core.roles import Perm
-from fangkong.core.todo import Todo
 from fangkong.regions.models import CODE_LENGTHS, Region
 
 from .models import MergeKind, OutgoingRepush, ScreeningBatch, ScreeningRecord, Status
@@ -28,21 +27,32 @@ PAGE_SIZE = 50
 CHILD_CODE_LENGTH = {2: 4, 4: 6, 6: 9, 9: 12}
 
 
+OPEN_FILTERS = ("pushed", "received", "checking", "overdue")
+
+
+def _status_filters(now: dt.datetime) -> dict[str, Q]:
+    """The records each progress figure counts (besides the total), and each record list's
+    tab lists."""
+    return {
+        "pushed": Q(status=Status.PUSHED),
+        "received": Q(status=Status.RECEIVED),
+        "checking": Q(status=Status.CHECKING),
+        "closed": Q(status=Status.CLOSED),
+        "overdue": ~Q(status=Status.CLOSED) & Q(deadline__lt=now),
+        "four_clear": Q(four_clear=True),
+        "invalid": Q(invalid=True),
+    }
+
+
+RECORD_FILTERS = tuple(_status_filters(dt.datetime.min))
+
+
 def _tallies(now: dt.datetime) -> dict[str, Count]:
     # Count("*") for the total, Count("status") (a column of the covering index, never
     # NULL) where a filter is needed: Django allows no filter on "*", and counting "id"
     # would send PostgreSQL to the table instead of the index.
-    open_ = ~Q(status=Status.CLOSED)
-    return {
-        "total": Count("*"),
-        "pushed": Count("status", filter=Q(status=Status.PUSHED)),
-        "received": Count("status", filter=Q(status=Status.RECEIVED)),
-        "checking": Count("status", filter=Q(status=Status.CHECKING)),
-        "closed": Count("status", filter=Q(status=Status.CLOSED)),
-        "overdue": Count("status", filter=open_ & Q(deadline__lt=now)),
-        "four_clear": Count("status", filter=Q(four_clear=True)),
-        "invalid": Count("status", filter=Q(invalid=True)),
-    }
+    counts = {key: Count("status", filter=q) for key, q in _status_filters(now).items()}
+    return {"total": Count("*"), **counts}
 
 
 def _with_rates(row: dict[str, Any]) -> dict[str, Any]:
@@ -182,10 +192,6 @@ def overdue_page(*, actor: Actor, page: int = 1) -> dict[str, Any]:
     }
 
 
-OPEN_FILTERS = ("pushed", "received", "checking", "overdue")
-RECORD_FILTERS = (*OPEN_FILTERS, "closed", "four_clear", "invalid")
-
-
 def record_page(
     *,
     actor: Actor,
@@ -204,15 +210,19 @@ def record_page(
     newest first."""
     actor.require(Perm.SCREENING_VIEW)
     now = timezone.now()
-    records = _placed(_counted(actor, batch), region, here)
-    counts = records.aggregate(**_tallies(now))
+
+    def rows(status: str = "") -> QuerySet[ScreeningRecord]:
+        return record_rows(
+            actor=actor, batch=batch, region=region, here=here, status=status, now=now
+        )
+
+    counts = rows().aggregate(**_tallies(now))
     status = status if status in RECORD_FILTERS else ""
     count = counts[status] if status else counts["total"]
     start = (max(page, 1) - 1) * PAGE_SIZE
-    listed = _listed(records, batch=batch, status=status, now=now)
-    items = list(listed.select_related("region", "batch")[start : start + PAGE_SIZE])
+    listed = rows(status).select_related("region", "batch")
     return {
-        "records": items,
+        "records": list(listed[start : start + PAGE_SIZE]),
         "counts": counts,
         "count": count,
         "status": status,
@@ -229,32 +239,18 @@ def record_rows(
     region: Region | None = None,
     here: bool = False,
     status: str = "",
+    now: dt.datetime | None = None,
 ) -> QuerySet[ScreeningRecord]:
-    """Every record of a record page's list (all its pages), in its order, for a sheet."""
-    status = status if status in RECORD_FILTERS else ""
-    records = _placed(_counted(actor, batch), region, here)
-    listed = _listed(records, batch=batch, status=status, now=timezone.now())
-    return listed
-
-
-def _placed(
-    records: QuerySet[ScreeningRecord], region: Region | None, here: bool
-) -> QuerySet[ScreeningRecord]:
-    if region is None:
-        return records
-    placed = Q(region_id=region.code) if here else Q(region__code__startswith=region.code)
-    return records.filter(placed)
-
-
-def _listed(
-    records: QuerySet[ScreeningRecord],
-    *,
-    batch: ScreeningBatch | None,
-    status: str,
-    now: dt.datetime,
-) -> QuerySet[ScreeningRecord]:
-    if status:
-        records = records.filter(_status_filter(status, now))
+    """Every record of a record page's list (all its pages), in its order: those the figures
+    count (see _counted), in the region or placed on it (`here`), with the status if it is
+    one of RECORD_FILTERS."""
+    actor.require(Perm.SCREENING_VIEW)
+    records = _counted(actor, batch)
+    if region is not None:
+        placed = Q(region_id=region.code) if here else Q(region__code__startswith=region.code)
+        records = records.filter(placed)
+    if status in RECORD_FILTERS:
+        records = records.filter(_status_filters(now or timezone.now())[status])
     order = ("row_number",) if batch is not None else _record_order(status)
     return records.order_by(*order)
 
@@ -265,15 +261,6 @@ def _record_order(status: str) -> tuple[str, ...]:
     return ("deadline", "id") if status in OPEN_FILTERS else ("-id",)
 
 
-def _status_filter(status: str, now: dt.datetime) -> Q:
-    """The records one of the progress tallies counts (see _tallies)."""
-    if status == "overdue":
-        return ~Q(status=Status.CLOSED) & Q(deadline__lt=now)
-    if status in ("four_clear", "invalid"):
-        return Q(**{status: True})
-    return Q(status=status)
-
-
 def my_records(*, actor: Actor, closed: bool = False, limit: int = 200) -> list[ScreeningRecord]:
     """A grid worker's (or anyone's) records to act on, nearest deadline first."""
     records = records_visible(actor).filter(merge_kind=MergeKind.NONE, invalid=False)
@@ -282,22 +269,6 @@ def my_records(*, actor: Actor, closed: bool = False, limit: int = 200) -> list[
     )
     order = ("-closed_at", "-id") if closed else ("deadline", "id")
     return list(records.select_related("region", "batch").order_by(*order)[:limit])
-
-
-def home_todo(actor: Actor) -> list[Todo]:
-    """The home page's screening work: records to verify (for those who verify them) and
-    records past their deadline in the actor's scope. One query."""
-    from django.utils.translation import gettext_lazy as _
-
-    if not actor.can(Perm.SCREENING_VIEW):
-        return []
-    counts = my_counts(actor=actor)
-    todos = []
-    if actor.can(Perm.SCREENING_VERIFY):
-        todos.append(Todo(_("排查对象待核实"), counts["open"], "screening:mine"))
-    if counts["overdue"]:
-        todos.append(Todo(_("排查对象已逾期"), counts["overdue"], "screening:overdue", urgent=True))
-    return todos
 
 
 def my_counts(*, actor: Actor) -> dict[str, Any]:

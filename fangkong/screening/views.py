@@ -23,9 +23,8 @@ from . import selectors
 from .feedback import errors_sheet, feedback_sheet
 from .forms import UploadForm, mapping_form
 from .importer import MAPPING_KIND
-from .links import figure_links, link_region_rows
 from .models import Source
-from .params import region_param, region_trail
+from .params import opened_at, region_param
 from .sheets import XLSX, sheet_download
 from .tasks import import_list
 
@@ -155,7 +154,6 @@ def batch(request, pk):
     item = selectors.batch_get(actor=actor, pk=pk)
     region = region_param(request)
     page = selectors.progress_page(actor=actor, batch=item, region=region)
-    link_region_rows(page["regions"], batch=item)
     return render(
         request,
         "screening/batch.html",
@@ -163,9 +161,7 @@ def batch(request, pk):
             "batch": item,
             "progress": selectors.batch_progress(actor=actor, batch=item, region=region),
             "regions": page["regions"],
-            "within": region,
-            "trail": region_trail(actor, region),
-            "figure_links": figure_links(batch=item, region=region.code if region else ""),
+            **opened_at(actor, region, item, page["regions"]),
             "can_export": actor.can(Perm.SCREENING_MANAGE),
         },
     )

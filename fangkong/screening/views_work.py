@@ -17,9 +17,9 @@ from fangkong.core.roles import Perm
 from . import selectors, services
 from .display import countdown, decorate
 from .forms import MEASURES, VerifyForm
-from .links import figure_links, link_region_rows, records_url, status_tabs
+from .links import records_url, status_tabs
 from .listsheet import record_list_sheet
-from .params import page_number, region_param, region_trail
+from .params import opened_at, page_number, region_param, region_trail
 from .reveal import record_reveal
 from .sheets import sheet_download
 
@@ -122,16 +122,10 @@ def progress(request):
     actor = request.actor
     region = region_param(request)
     page = selectors.progress_page(actor=actor, region=region)
-    link_region_rows(page["regions"], batch=None)
     return render(
         request,
         "screening/progress.html",
-        {
-            **page,
-            "within": region,
-            "trail": region_trail(actor, region),
-            "figure_links": figure_links(batch=None, region=region.code if region else ""),
-        },
+        {**page, **opened_at(actor, region, None, page["regions"])},
     )
 
 

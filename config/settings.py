@@ -192,6 +192,8 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Hours an uploaded list's copy is kept when it was not imported (refused, unfinished).
+UPLOAD_RETENTION_HOURS = int(os.environ.get("FANGKONG_UPLOAD_RETENTION_HOURS", "72"))
 
 TASKS = {
     "default": {

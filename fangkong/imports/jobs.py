@@ -37,6 +37,23 @@ def upload_dir() -> Path:
     return folder
 
 
+def stored_upload(job: ImportJob) -> Path | None:
+    """The job's private copy of its file, if it still has one. A file the job did not copy
+    (keep_copy=False) is the caller's and never removed here."""
+    if not job.path:
+        return None
+    path = Path(job.path)
+    return path if path.parent.resolve() == upload_dir().resolve() else None
+
+
+def upload_discard(job: ImportJob) -> None:
+    """Remove the job's copy of the uploaded list: it holds identifiers in plain text, and once
+    the rows are in (encrypted) or the retention period is over, nothing needs it."""
+    if (path := stored_upload(job)) is not None:
+        path.unlink(missing_ok=True)
+        job.path = ""
+
+
 def job_create(
     *, actor: Actor, kind: str, path: Path, filename: str, options: dict, keep_copy: bool = True
 ) -> ImportJob:
@@ -111,7 +128,13 @@ def job_finish(
     job.object_id = str(object_id or "")
     job.finished_at = timezone.now()
     _close_progress(job)
-    job.save(update_fields=["status", "message", "result", "object_id", "finished_at", "rows_read"])
+    if status == JobStatus.DONE:
+        upload_discard(job)
+    job.save(
+        update_fields=[
+            "status", "message", "result", "object_id", "finished_at", "rows_read", "path",
+        ]
+    )  # fmt: skip
 
 
 def remembered_mappings(*, kind: str, source: str) -> dict[str, str]:

@@ -109,7 +109,7 @@ def job(request, pk):
 def _mapping_labels(item: ImportJob) -> list[str]:
     if item.status == JobStatus.DONE:
         return item.result.get("unknown_headers", [])
-    if item.status != JobStatus.REFUSED or not Path(item.path).exists():
+    if item.status != JobStatus.REFUSED or not item.path or not Path(item.path).exists():
         return []
     try:
         rows = open_table(item.path, item.filename).rows()
@@ -127,7 +127,7 @@ def job_mapping(request, pk):
     item = _job(request.actor, pk)
     labels = _mapping_labels(item)
     form = mapping_form(labels)(request.POST or None)
-    if request.method != "POST" or not form.is_valid():
+    if request.method != "POST" or not labels or not form.is_valid():
         return redirect("screening:job", pk=item.pk)
     source = item.options.get("source", "")
     for i, label in enumerate(labels):

@@ -19,7 +19,7 @@ from fangkong.imports.models import ImportJob
 from fangkong.regions.selectors import region_get
 
 from . import selectors
-from .feedback import feedback_rows
+from .feedback import feedback_page
 from .importer import MAPPING_KIND
 from .links import FIGURES as FIGURE_KEYS
 from .tasks import import_list
@@ -163,19 +163,15 @@ def batch_detail(request, batch_id: int):
 
 @router.get("/batches/{batch_id}/feedback", summary="Per-row results in the sender's order")
 def batch_feedback(request, batch_id: int, offset: int = 0, limit: int = 1000):
+    """A page of rows (at most 5,000) from `offset`; `next_offset` is the next page's, null
+    after the last; `total` counts the rows in the token's region."""
     actor = request.actor
     actor.require(Perm.SCREENING_MANAGE)
     batch = selectors.batch_get(actor=actor, pk=batch_id)
-    limit = max(1, min(limit, 5000))
-    rows: list[dict[str, Any]] = []
-    for i, row in enumerate(feedback_rows(actor=actor, batch=batch)):
-        if i < offset:
-            continue
-        if len(rows) >= limit:
-            break
-        row.pop("record")
-        rows.append(row)
-    return {"batch": batch.pk, "offset": offset, "rows": rows}
+    return {
+        "batch": batch.pk,
+        **feedback_page(actor=actor, batch=batch, offset=offset, limit=limit),
+    }
 
 
 def _region(actor, code: str):

@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,7 @@ from fangkong.audit.services import access_record
 from fangkong.core.actor import Actor
 from fangkong.imports.reports import ERROR_COLUMN, error_report, safe_cell
 
+from .listsheet import Labels
 from .models import MergeKind, ScreeningBatch, ScreeningRecord
 from .rows import IDENTIFIER_FIELDS, SYNONYMS
 from .selectors import invalid_records, records_visible
@@ -46,52 +48,113 @@ def _identifier_columns(batch: ScreeningBatch) -> dict[str, int]:
     return {name: i for i, name in match.columns.items() if name in IDENTIFIER_FIELDS}
 
 
-def original_cells(record: ScreeningRecord, columns: dict[str, int]) -> list[str]:
-    cells = list(record.values)
-    if record.secret_values:
-        for index, text in json.loads(record.secret_values).items():
+def original_cells(record: dict, columns: dict[str, int]) -> list[str]:
+    """The sender's cells of a record (read as values), identifiers restored from their
+    encrypted copies."""
+    cells = list(record["values"])
+    if record["secret_values"]:
+        for index, text in json.loads(record["secret_values"]).items():
             if int(index) < len(cells):
                 cells[int(index)] = text
-    for name, attr in (("document_number", "document_number"), ("phone", "phone")):
+    for name in ("document_number", "phone"):
         i = columns.get(name)
-        value = getattr(record, attr)
+        value = record[name]
         if i is not None and i < len(cells) and value and not cells[i]:
             cells[i] = value
     return cells
 
 
-def feedback_rows(*, actor: Actor, batch: ScreeningBatch) -> Iterator[dict]:
-    records = (
-        records_visible(actor)
-        .filter(batch=batch)
-        .select_related("region", "checked_by", "merged_into")
-        .order_by("row_number")
+RESULT_FIELDS = (
+    "row_number",
+    "invalid",
+    "errors",
+    "merge_kind",
+    "merged_into__row_number",
+    "status",
+    "outcome",
+    "measure",
+    "place",
+    "destination",
+    "four_clear",
+    "region__name",
+    "checked_by__display_name",
+    "checked_by__username",
+    "checked_at",
+)
+CELL_FIELDS = ("values", "secret_values", "document_number", "phone")
+# An API page holds at most this many rows.
+PAGE_LIMIT = 5000
+
+
+def _batch_records(actor: Actor, batch: ScreeningBatch) -> QuerySet[ScreeningRecord]:
+    return records_visible(actor).filter(batch=batch).order_by("row_number")
+
+
+def _note(record: dict) -> str:
+    if record["invalid"]:
+        return "；".join(e["message"] for e in record["errors"])
+    if record["merge_kind"] == MergeKind.FILE:
+        return _("与第%(row)s行为同一人") % {"row": record["merged_into__row_number"]}
+    if record["merge_kind"] == MergeKind.LIST:
+        return _("已在其他名单中核查")
+    return ""
+
+
+def _result(record: dict, labels: Labels) -> dict:
+    checked_at = record["checked_at"]
+    return {
+        "row": record["row_number"],
+        "status": labels.invalid
+        if record["invalid"]
+        else labels.status.get(record["status"], record["status"]),
+        "outcome": labels.outcome.get(record["outcome"], ""),
+        "measure": record["measure"],
+        "place": record["place"],
+        "destination": record["destination"],
+        "four_clear": labels.yes if record["four_clear"] else labels.no,
+        "region": record["region__name"],
+        "checker": record["checked_by__display_name"] or record["checked_by__username"] or "",
+        "checked_at": timezone.localtime(checked_at).strftime("%Y-%m-%d %H:%M")
+        if checked_at
+        else "",
+        "note": _note(record),
+    }
+
+
+def feedback_rows(*, actor: Actor, batch: ScreeningBatch) -> Iterator[tuple[dict, dict]]:
+    """Every record of the batch in the actor's scope, in the sender's row order: (the record
+    as values, with its original cells; its result). Read as values, labels translated once."""
+    labels = Labels()
+    records = _batch_records(actor, batch).values(*RESULT_FIELDS, *CELL_FIELDS)
+    for record in records.iterator(chunk_size=CHUNK):
+        yield record, _result(record, labels)
+
+
+def feedback_page(*, actor: Actor, batch: ScreeningBatch, offset: int, limit: int) -> dict:
+    """One page of results. The page starts at the row number found `offset` rows into the
+    (batch, row number) index, so a page deep in a million-row list joins the names of its own
+    rows only (an OFFSET would join them for every row it skips)."""
+    limit = max(1, min(limit, PAGE_LIMIT))
+    offset = max(0, offset)
+    records = _batch_records(actor, batch)
+    total = records.count()
+    first = list(records.values_list("row_number", flat=True)[offset : offset + 1])
+    labels = Labels()
+    rows = (
+        [
+            _result(record, labels)
+            for record in records.filter(row_number__gte=first[0]).values(*RESULT_FIELDS)[:limit]
+        ]
+        if first
+        else []
     )
-    for r in records.iterator(chunk_size=CHUNK):
-        note = ""
-        if r.invalid:
-            note = "；".join(e["message"] for e in r.errors)
-        elif r.merge_kind == MergeKind.FILE:
-            assert r.merged_into is not None  # a repeat within the file points at its first row
-            note = _("与第%(row)s行为同一人") % {"row": r.merged_into.row_number}
-        elif r.merge_kind == MergeKind.LIST:
-            note = _("已在其他名单中核查")
-        yield {
-            "record": r,
-            "row": r.row_number,
-            "status": _("待更正") if r.invalid else r.get_status_display(),
-            "outcome": r.get_outcome_display() if r.outcome else "",
-            "measure": r.measure,
-            "place": r.place,
-            "destination": r.destination,
-            "four_clear": _("是") if r.four_clear else _("否"),
-            "region": r.region.name,
-            "checker": (r.checked_by.display_name or r.checked_by.username) if r.checked_by else "",
-            "checked_at": timezone.localtime(r.checked_at).strftime("%Y-%m-%d %H:%M")
-            if r.checked_at
-            else "",
-            "note": note,
-        }
+    following = offset + len(rows)
+    return {
+        "total": total,
+        "offset": offset,
+        "next_offset": following if following < total else None,
+        "rows": rows,
+    }
 
 
 def feedback_sheet(*, actor: Actor, batch: ScreeningBatch, purpose: str) -> str:
@@ -108,8 +171,8 @@ def _feedback_sheet(*, actor: Actor, batch: ScreeningBatch, purpose: str) -> str
     path, workbook, sheet = streamed_workbook(_("核查反馈"), header)
     count = 0
     width = len(batch.header)
-    for count, row in enumerate(feedback_rows(actor=actor, batch=batch), start=1):
-        cells = original_cells(row["record"], columns)[:width]
+    for count, (record, row) in enumerate(feedback_rows(actor=actor, batch=batch), start=1):
+        cells = original_cells(record, columns)[:width]
         cells += [""] * (width - len(cells))
         values = [
             str(row["row"]),
@@ -144,11 +207,11 @@ def _feedback_sheet(*, actor: Actor, batch: ScreeningBatch, purpose: str) -> str
 def errors_sheet(*, actor: Actor, batch: ScreeningBatch, purpose: str) -> bytes:
     """The rows needing correction with the original columns plus 错误说明: fix and re-import."""
     columns = _identifier_columns(batch)
-    records = list(invalid_records(actor=actor, batch=batch))
+    records = list(invalid_records(actor=actor, batch=batch).values(*CELL_FIELDS, "errors"))
     data = error_report(
         header=list(batch.header),
         rows=(
-            (original_cells(r, columns), [f"{e['field']}：{e['message']}" for e in r.errors])
+            (original_cells(r, columns), [f"{e['field']}：{e['message']}" for e in r["errors"]])
             for r in records
         ),
     )
@@ -164,4 +227,4 @@ def errors_sheet(*, actor: Actor, batch: ScreeningBatch, purpose: str) -> bytes:
     return data
 
 
-__all__ = ["ERROR_COLUMN", "errors_sheet", "feedback_rows", "feedback_sheet"]
+__all__ = ["ERROR_COLUMN", "errors_sheet", "feedback_page", "feedback_rows", "feedback_sheet"]

@@ -59,6 +59,29 @@ def test_feedback_gives_per_row_results_in_row_order(client, world):
     assert [r["row"] for r in rows] == [2, 3] and rows[0]["status"] == "已推送"
 
 
+def test_feedback_pages_follow_the_rows_in_the_tokens_region(client, world):
+    city = bearer(world, world.city)
+    other = "龙山县洛塔乡泽果村"
+    addresses = [HOME, other, HOME, HOME, other, HOME]
+    rows = [[f"张{n}", "", f"139{n:08d}", place] for n, place in enumerate(addresses)]
+    batch = _submit_json(client, city, rows).json()["batch"]
+    url = f"/api/v1/screening/batches/{batch}/feedback"
+
+    def walk(headers, limit):
+        pages, offset = [], 0
+        while offset is not None:
+            page = client.get(url, {"offset": offset, "limit": limit}, **headers).json()
+            pages.append([r["row"] for r in page["rows"]])
+            offset = page["next_offset"]
+        return page["total"], pages
+
+    assert walk(city, 4) == (6, [[2, 3, 4, 5], [6, 7]])
+    county = bearer(world, world.home_county, Role.OPERATOR)
+    assert walk(county, 3) == (4, [[2, 4, 5], [7]])
+    beyond = client.get(url, {"offset": 9}, **county).json()
+    assert beyond["rows"] == [] and beyond["next_offset"] is None and beyond["total"] == 4
+
+
 def test_outsider_token_gets_404_and_grid_worker_cannot_submit(client, world):
     headers = bearer(world, world.city)
     batch_id = _submit_json(client, headers, [["张三", ID_A, "", HOME]]).json()["batch"]

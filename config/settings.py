@@ -194,6 +194,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Hours an uploaded list's copy is kept when it was not imported (refused, unfinished).
 UPLOAD_RETENTION_HOURS = int(os.environ.get("FANGKONG_UPLOAD_RETENTION_HOURS", "72"))
+# Hours a sheet written in the background (a long feedback sheet or record list) is kept.
+SHEET_RETENTION_HOURS = int(os.environ.get("FANGKONG_SHEET_RETENTION_HOURS", "24"))
 
 TASKS = {
     "default": {

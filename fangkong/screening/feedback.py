@@ -1,8 +1,8 @@
 """The feedback sheet: every row of the sender's list in the sender's order, with the result.
 
-Identifier cells are restored from their encrypted copies so the sender can match rows; the
-export is written to the access log. Rows are streamed (constant memory) however long the
-list is.
+Identifier cells are restored from their encrypted copies so the sender can match rows; each
+download is written to the access log. Rows are streamed (constant memory) however long the
+list is; a long list's sheet is written by the task worker (sheetjobs.py).
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from fangkong.audit.services import access_record
 from fangkong.core.actor import Actor
 from fangkong.imports.reports import ERROR_COLUMN, error_report, safe_cell
 
-from .listsheet import Labels
+from .listsheet import Labels, Progress, too_long_to_wait
 from .models import MergeKind, ScreeningBatch, ScreeningRecord
 from .rows import IDENTIFIER_FIELDS, SYNONYMS
 from .selectors import invalid_records, records_visible
-from .sheets import streamed_workbook
+from .sheets import DIRECT_ROWS, streamed_workbook
 
 # Not translated: the sheet goes back to the sender (the province) beside its own Chinese columns.
 RESULT_COLUMNS = [
@@ -158,17 +158,40 @@ def feedback_page(*, actor: Actor, batch: ScreeningBatch, offset: int, limit: in
 
 
 def feedback_sheet(*, actor: Actor, batch: ScreeningBatch, purpose: str) -> str:
-    """Write the sheet to a temporary file and return its path.
+    """Write a short list's sheet to a temporary file while the user waits and return its
+    path; a longer one is refused here and written by the task worker (sheetjobs.py)."""
+    total = feedback_count(actor=actor, batch=batch)
+    if total > DIRECT_ROWS:
+        raise too_long_to_wait(total)
+    path, count = write_feedback(actor=actor, batch=batch)
+    feedback_logged(actor=actor, batch=batch, purpose=purpose, rows=count)
+    return path
+
+
+def feedback_count(*, actor: Actor, batch: ScreeningBatch) -> int:
+    return _batch_records(actor, batch).count()
+
+
+def write_feedback(
+    *,
+    actor: Actor,
+    batch: ScreeningBatch,
+    path: str | None = None,
+    progress: Progress | None = None,
+) -> tuple[str, int]:
+    """Write the sheet (at `path`, default a temporary file): (path, rows).
 
     Written in Chinese whatever the page's language: the sender reads it, not the operator."""
     with translation.override(settings.LANGUAGE_CODE):
-        return _feedback_sheet(actor=actor, batch=batch, purpose=purpose)
+        return _write_feedback(actor=actor, batch=batch, path=path, progress=progress)
 
 
-def _feedback_sheet(*, actor: Actor, batch: ScreeningBatch, purpose: str) -> str:
+def _write_feedback(
+    *, actor: Actor, batch: ScreeningBatch, path: str | None, progress: Progress | None
+) -> tuple[str, int]:
     columns = _identifier_columns(batch)
     header = ["原表行号", *batch.header, *RESULT_COLUMNS]
-    path, workbook, sheet = streamed_workbook(_("核查反馈"), header)
+    path, workbook, sheet = streamed_workbook(_("核查反馈"), header, path)
     count = 0
     width = len(batch.header)
     for count, (record, row) in enumerate(feedback_rows(actor=actor, batch=batch), start=1):
@@ -191,17 +214,22 @@ def _feedback_sheet(*, actor: Actor, batch: ScreeningBatch, purpose: str) -> str
         for col, value in enumerate(values):
             if value:
                 sheet.write_string(count, col, str(safe_cell(value)))
+        if progress is not None and count % CHUNK == 0:
+            progress(count)
     workbook.close()
+    return path, count
+
+
+def feedback_logged(*, actor: Actor, batch: ScreeningBatch, purpose: str, rows: int) -> None:
     access_record(
         actor=actor,
         kind="export",
         purpose=purpose,
         region_code=actor.region.code,
         subject=f"screening batch {batch.pk} feedback",
-        row_count=count,
+        row_count=rows,
         fields=["document_number", "phone"],
     )
-    return path
 
 
 def errors_sheet(*, actor: Actor, batch: ScreeningBatch, purpose: str) -> bytes:

@@ -1,8 +1,10 @@
 """A record list as a sheet: the records behind one progress figure (all pages), for the
-officials who chase them in Excel. Identifiers stay masked, as on the page; the export is
+officials who chase them in Excel. Identifiers stay masked, as on the page; each download is
 written to the access log. Rows are streamed, in constant memory."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -18,12 +20,9 @@ from fangkong.core.roles import Perm
 from fangkong.imports.reports import safe_cell
 
 from .models import Outcome, ScreeningRecord, Status
-from .sheets import streamed_workbook
+from .sheets import DIRECT_ROWS, streamed_workbook
 
 CHUNK = 2000
-# A download is written while the user waits: a list longer than this is narrowed first (by
-# region, batch or status), which the message says, rather than cut short.
-SHEET_LIMIT = 100_000
 
 
 def _columns() -> list[str]:
@@ -105,26 +104,28 @@ def _values(row: dict, labels: Labels) -> list[str]:
     ]
 
 
-def record_list_sheet(
-    *, actor: Actor, records: QuerySet[ScreeningRecord], region_code: str, purpose: str
-) -> str:
-    """Write the records to a temporary .xlsx file and return its path."""
-    actor.require(Perm.SCREENING_MANAGE)
-    total = records.count()
-    if total > SHEET_LIMIT:
-        raise ValidationFailed(
-            _("名单共 %(n)s 人，超过一次下载的上限 %(limit)s 人：请先按区划、批次或状态缩小范围")
-            % {"n": f"{total:,}", "limit": f"{SHEET_LIMIT:,}"}
-        )
-    path, workbook, sheet = streamed_workbook(_("核查名单"), _columns())
+Progress = Callable[[int], None]
+
+
+def write_record_list(
+    records: QuerySet[ScreeningRecord], *, path: str | None = None, progress: Progress | None = None
+) -> tuple[str, int]:
+    """Write the records as a sheet (at `path`, default a temporary file): (path, rows)."""
+    path, workbook, sheet = streamed_workbook(_("核查名单"), _columns(), path)
     count, labels = 0, Labels()
     rows = records.values(*FIELDS).iterator(chunk_size=CHUNK)
     for count, row in enumerate(rows, start=1):
         for col, value in enumerate(_values(row, labels)):
             if value:
                 sheet.write_string(count, col, str(safe_cell(value)))
+        if progress is not None and count % CHUNK == 0:
+            progress(count)
     sheet.freeze_panes(1, 0)
     workbook.close()
+    return path, count
+
+
+def record_list_logged(*, actor: Actor, region_code: str, purpose: str, rows: int) -> None:
     access_record(
         actor=actor,
         kind=AccessKind.EXPORT,
@@ -132,6 +133,26 @@ def record_list_sheet(
         region_code=region_code,
         subject=_("核查名单（脱敏）"),
         fields=["name", "document_number", "phone"],
-        row_count=count,
+        row_count=rows,
     )
+
+
+def too_long_to_wait(total: int) -> ValidationFailed:
+    return ValidationFailed(
+        _("共 %(n)s 行，超过即时下载的 %(limit)s 行：请点“后台生成”，生成后在“我的表格”中下载")
+        % {"n": f"{total:,}", "limit": f"{DIRECT_ROWS:,}"}
+    )
+
+
+def record_list_sheet(
+    *, actor: Actor, records: QuerySet[ScreeningRecord], region_code: str, purpose: str
+) -> str:
+    """Write a short list to a temporary .xlsx file while the user waits and return its path;
+    a longer one is refused here and written by the task worker (sheetjobs.py)."""
+    actor.require(Perm.SCREENING_MANAGE)
+    total = records.count()
+    if total > DIRECT_ROWS:
+        raise too_long_to_wait(total)
+    path, count = write_record_list(records)
+    record_list_logged(actor=actor, region_code=region_code, purpose=purpose, rows=count)
     return path

@@ -355,3 +355,60 @@ class OutgoingRepush(ScopedModel):
         verbose_name = _("外推记录")
         verbose_name_plural = _("外推记录")
         ordering = ["-created_at", "-id"]
+
+
+class SheetKind(models.TextChoices):
+    FEEDBACK = "feedback", _("核查反馈表")
+    RECORDS = "records", _("核查名单（脱敏）")
+
+
+class SheetStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("生成中")
+    DONE = "done", _("已生成")
+    FAILED = "failed", _("出错")
+
+
+class SheetJob(ScopedModel):
+    """A sheet too long to write while its user waits (a big list's feedback, a long record
+    list), written by the task worker to private storage. Only the user who asked sees it;
+    each download is written to the access log. The file goes after SHEET_RETENTION_HOURS."""
+
+    kind = models.CharField(_("表格"), max_length=16, choices=SheetKind.choices)
+    batch = models.ForeignKey(
+        ScreeningBatch, verbose_name=_("批次"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )  # fmt: skip
+    # The record list's filters: region code, here, status.
+    filters = models.JSONField(_("筛选"), default=dict, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=SheetStatus.choices, default=SheetStatus.QUEUED
+    )
+    rows_expected = models.PositiveIntegerField(_("预计行数"), default=0)
+    rows_written = models.PositiveIntegerField(_("已写行数"), default=0)
+    path = models.CharField(_("存储位置"), max_length=500, blank=True)
+    filename = models.CharField(_("文件名"), max_length=255)
+    message = models.TextField(_("说明"), blank=True)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.CASCADE,
+        related_name="+",
+    )  # fmt: skip
+    role = models.CharField(_("角色"), max_length=32)
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("表格生成任务")
+        verbose_name_plural = _("表格生成任务")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_by", "-created_at"], name="sheetjob_owner")]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (SheetStatus.DONE, SheetStatus.FAILED)

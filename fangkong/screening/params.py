@@ -20,6 +20,21 @@ def region_param(request) -> Region | None:
     return region_get(actor=request.actor, code=code) if code else None
 
 
+def record_filters(actor: Actor, query) -> dict[str, Any]:
+    """A record list's filters from its query (the page's, or a form asking for its sheet):
+    batch, region (and `here`), status. A batch or region the actor does not see is NotFound."""
+    from . import selectors
+
+    code, batch_id = query.get("region", ""), query.get("batch", "")
+    region = region_get(actor=actor, code=code) if code else None
+    return {
+        "batch": selectors.batch_get(actor=actor, pk=batch_id) if batch_id else None,
+        "region": region,
+        "here": region is not None and query.get("here") == "1",
+        "status": query.get("status", ""),
+    }
+
+
 def region_trail(actor: Actor, region: Region | None) -> list[Region]:
     """The regions from the actor's own down to this one, for the breadcrumb."""
     return region_breadcrumb(actor=actor, region=region) if region is not None else []

@@ -1,5 +1,6 @@
 """The .xlsx files screening writes for download (the feedback sheet, record lists): written
-row by row to a temporary file in constant memory, then sent and removed."""
+row by row in constant memory to a temporary file, sent and removed; or, when too long to
+write while the user waits, by the task worker to private storage (sheetjobs.py)."""
 
 from __future__ import annotations
 
@@ -11,30 +12,41 @@ from django.http import FileResponse
 from xlsxwriter.worksheet import Worksheet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A sheet of up to this many rows is written while the user waits (about two seconds here); a
+# longer one by the task worker.
+DIRECT_ROWS = 20_000
+# One worksheet holds 1,048,576 rows, the header included.
+MAX_ROWS = 1_048_575
 
 
-def streamed_workbook(title: str, header: list[str]) -> tuple[str, xlsxwriter.Workbook, Worksheet]:
-    """A new workbook in a temporary file, its one sheet headed by `header` in bold; the
-    caller writes the rows from row 1, closes the workbook and sends the path."""
-    handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
-    handle.close()
+def streamed_workbook(
+    title: str, header: list[str], path: str | None = None
+) -> tuple[str, xlsxwriter.Workbook, Worksheet]:
+    """A new workbook at `path` (default: a temporary file), its one sheet headed by `header`
+    in bold; the caller writes the rows from row 1, closes the workbook and sends the path."""
+    if path is None:
+        handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
+        handle.close()
+        path = handle.name
     workbook = xlsxwriter.Workbook(
-        handle.name,
+        path,
         {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
     )
     sheet = workbook.add_worksheet(title)
     bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
     for col, label in enumerate(header):
         sheet.write_string(0, col, str(label), bold)
-    return handle.name, workbook, sheet
+    return path, workbook, sheet
 
 
-def sheet_download(path: str, filename: str) -> FileResponse:
+def sheet_download(path: str, filename: str, *, keep: bool = False) -> FileResponse:
+    """Send the sheet; a temporary one is removed (keep=False) once its handle is open."""
     response = FileResponse(
         open(path, "rb"),  # noqa: SIM115
         as_attachment=True,
         filename=filename,
         content_type=XLSX,
     )
-    Path(path).unlink(missing_ok=True)  # the open handle keeps the data until sent
+    if not keep:
+        Path(path).unlink(missing_ok=True)  # the open handle keeps the data until sent
     return response

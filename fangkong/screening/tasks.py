@@ -1,4 +1,5 @@
-"""Background work: importing an uploaded list, escalating overdue records."""
+"""Background work: importing an uploaded list, writing a long sheet, escalating overdue
+records."""
 
 from __future__ import annotations
 
@@ -50,6 +51,14 @@ def run_import_job(job: ImportJob) -> ImportJob:
 @task()
 def import_list(job_id: int) -> None:
     run_import_job(ImportJob.objects.select_related("region", "created_by").get(pk=job_id))
+
+
+@task()
+def write_sheet(job_id: int) -> None:
+    from .models import SheetJob
+    from .sheetjobs import sheet_job_run
+
+    sheet_job_run(SheetJob.objects.select_related("region", "created_by", "batch").get(pk=job_id))
 
 
 @task()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_work
+from . import views, views_sheets, views_work
 
 app_name = "screening"
 urlpatterns = [
@@ -16,6 +16,10 @@ urlpatterns = [
     path("records.xlsx", views_work.records_sheet, name="records_sheet"),
     path("records/<int:pk>/", views_work.record, name="record"),
     path("progress/", views_work.progress, name="progress"),
+    path("sheets/", views_sheets.sheets, name="sheets"),
+    path("sheets/new/", views_sheets.sheet_start, name="sheet_start"),
+    path("sheets/<int:pk>/", views_sheets.sheet, name="sheet"),
+    path("sheets/<int:pk>/file.xlsx", views_sheets.sheet_file, name="sheet_file"),
     path("overdue/", views_work.overdue, name="overdue"),
     path("repushes/", views_work.repushes, name="repushes"),
 ]

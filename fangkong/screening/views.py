@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from fangkong.core.decorators import actor_required
-from fangkong.core.errors import NotFound
+from fangkong.core.errors import NotFound, ValidationFailed
 from fangkong.core.roles import Perm
 from fangkong.imports.headers import find_header
 from fangkong.imports.jobs import job_create, mapping_remember
@@ -25,7 +25,7 @@ from .forms import UploadForm, mapping_form
 from .importer import MAPPING_KIND
 from .models import Source
 from .params import opened_at, region_param
-from .sheets import XLSX, sheet_download
+from .sheets import DIRECT_ROWS, XLSX, sheet_download
 from .tasks import import_list
 
 
@@ -163,6 +163,7 @@ def batch(request, pk):
             "regions": page["regions"],
             **opened_at(actor, region, item, page["regions"]),
             "can_export": actor.can(Perm.SCREENING_MANAGE),
+            "feedback_in_background": item.rows > DIRECT_ROWS,
         },
     )
 
@@ -171,7 +172,13 @@ def batch(request, pk):
 def feedback(request, pk):
     actor = request.actor
     item = selectors.batch_get(actor=actor, pk=pk)
-    path = feedback_sheet(actor=actor, batch=item, purpose=_("向来文单位反馈核查结果"))
+    try:
+        path = feedback_sheet(actor=actor, batch=item, purpose=_("向来文单位反馈核查结果"))
+    except ValidationFailed as exc:
+        for errors in exc.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("screening:batch", pk=item.pk)
     return sheet_download(path, f"核查反馈-批次{item.pk}.xlsx")
 
 

@@ -19,9 +19,9 @@ from .display import countdown, decorate
 from .forms import MEASURES, VerifyForm
 from .links import records_url, status_tabs
 from .listsheet import record_list_sheet
-from .params import opened_at, page_number, region_param, region_trail
+from .params import opened_at, page_number, record_filters, region_param, region_trail
 from .reveal import record_reveal
-from .sheets import sheet_download
+from .sheets import DIRECT_ROWS, sheet_download
 
 
 @actor_required(Perm.SCREENING_VIEW)
@@ -129,23 +129,10 @@ def progress(request):
     )
 
 
-def _record_filters(request) -> dict:
-    """The record list's filters from its query: batch, region (and `here`), status."""
-    actor = request.actor
-    region = region_param(request)
-    batch_id = request.GET.get("batch", "")
-    return {
-        "batch": selectors.batch_get(actor=actor, pk=batch_id) if batch_id else None,
-        "region": region,
-        "here": region is not None and request.GET.get("here") == "1",
-        "status": request.GET.get("status", ""),
-    }
-
-
 @actor_required(Perm.SCREENING_VIEW)
 def records(request):
     actor = request.actor
-    filters = _record_filters(request)
+    filters = record_filters(request.actor, request.GET)
     page = selectors.record_page(actor=actor, **filters, page=page_number(request))
     decorate(page["records"], page["now"])
     region = filters["region"]
@@ -166,6 +153,7 @@ def records(request):
             "tabs": status_tabs(page["counts"], **linked),
             "base_query": records_url(**linked, status=page["status"]).partition("?")[2],
             "can_export": actor.can(Perm.SCREENING_MANAGE),
+            "sheet_in_background": page["count"] > DIRECT_ROWS,
         },
     )
 
@@ -173,7 +161,7 @@ def records(request):
 @actor_required(Perm.SCREENING_MANAGE)
 def records_sheet(request):
     actor = request.actor
-    filters = _record_filters(request)
+    filters = record_filters(request.actor, request.GET)
     region = filters["region"]
     try:
         path = record_list_sheet(

@@ -9,4 +9,4 @@ def test_one_round_runs_every_periodic_duty_without_failure(world):
     out, err = io.StringIO(), io.StringIO()
     call_command("ticker", "--once", stdout=out, stderr=err)
     assert err.getvalue() == ""
-    assert len(PERIODIC_COMMANDS) == 6
+    assert len(PERIODIC_COMMANDS) == 7

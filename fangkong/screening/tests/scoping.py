@@ -1,7 +1,8 @@
 """How the scoping matrix (core/tests/test_scoping_matrix.py) reaches screening objects.
 
 A batch received by a village is visible from that village and the levels above it; a record
-assigned to a village likewise; an import job belongs to the region of the user who uploaded.
+assigned to a village likewise; an import job belongs to the region of the user who uploaded;
+a sheet job to its region and, within it, to the user who asked for it alone.
 """
 
 import datetime as dt
@@ -9,7 +10,7 @@ import datetime as dt
 from django.utils import timezone
 
 from fangkong.imports.models import ImportJob
-from fangkong.screening.models import ScreeningBatch, ScreeningRecord
+from fangkong.screening.models import ScreeningBatch, ScreeningRecord, SheetJob
 
 
 def _batch(world, village) -> ScreeningBatch:
@@ -37,6 +38,16 @@ def _job(world, village) -> ImportJob:
     )
 
 
+def _sheet_kwargs(world, village) -> dict:
+    """A sheet job asked for by the county operator of the home county: its own in the home
+    village; in the other county's village (had it been moved there), no one's to see."""
+    job = SheetJob.objects.create(
+        kind="feedback", batch=_batch(world, village), filename="矩阵.xlsx", region=village,
+        created_by=world.user("county_operator"), role="operator",
+    )  # fmt: skip
+    return {"pk": job.pk}
+
+
 def _batch_kwargs(world, village) -> dict:
     return {"pk": _batch(world, village).pk}
 
@@ -56,6 +67,8 @@ URL_CASES = {
     "screening:record": _record_kwargs,
     "screening:job": _job_kwargs,
     "screening:job_mapping": _job_kwargs,
+    "screening:sheet": _sheet_kwargs,
+    "screening:sheet_file": _sheet_kwargs,
 }
 
 API_CASES = {

@@ -187,13 +187,3 @@ def test_the_sheet_follows_the_scope_and_needs_the_managing_right(client, world,
     )
     own = _sheet_rows(get(client, world, "outsider", "screening:records_sheet"))
     assert [row[3] for row in own[1:]] == ["王*"]
-
-
-def test_a_list_too_long_for_one_download_says_how_to_narrow_it(client, world, batch, monkeypatch):
-    monkeypatch.setattr("fangkong.screening.listsheet.SHEET_LIMIT", 2)
-    response = get(client, world, "county_operator", "screening:records_sheet", batch=batch.pk)
-    assert response.status_code == 302
-    assert response["Location"] == f"/screening/records/?batch={batch.pk}"
-    page = client.get(response["Location"]).content.decode()
-    assert "名单共 3 人，超过一次下载的上限 2 人：请先按区划、批次或状态缩小范围" in page
-    assert not AccessEntry.objects.exists()

@@ -3,9 +3,9 @@
 Deadlines pass without anyone asking: checks pushed to a village become screening records,
 screening records become overdue and escalate, measures complete at their planned end,
 arrivals' monitoring closes at day 14, daily reports are chased before the cut-off and missing
-ones reported after it, uploaded lists' copies are removed once kept long enough. Each duty is
-an idempotent command; this runs them in turn, forever (`--once` for cron or a systemd timer
-instead).
+ones reported after it, uploaded lists' copies and sheets written in the background are
+removed once kept long enough. Each duty is an idempotent command; this runs them in turn,
+forever (`--once` for cron or a systemd timer instead).
 """
 
 import time
@@ -24,6 +24,7 @@ PERIODIC_COMMANDS = [
     "arrivals-sweep",
     "reports-tick",
     "imports-purge",
+    "screening-sheets-purge",
 ]
 
 

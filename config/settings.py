@@ -197,9 +197,13 @@ UPLOAD_RETENTION_HOURS = int(os.environ.get("FANGKONG_UPLOAD_RETENTION_HOURS", "
 # Hours a sheet written in the background (a long feedback sheet or record list) is kept.
 SHEET_RETENTION_HOURS = int(os.environ.get("FANGKONG_SHEET_RETENTION_HOURS", "24"))
 
+# Long sheets have a queue (and a worker) of their own, so a minute spent writing one never
+# holds up an uploaded list.
+TASK_QUEUES = ["default", "sheets"]
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("FANGKONG_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": TASK_QUEUES,
     }
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Serve Fangkong with gunicorn on 127.0.0.1:$PORT and run the background task worker beside it.
+# Serve Fangkong with gunicorn on 127.0.0.1:$PORT and run the background task workers beside it.
 #
-# Ctrl-C (or SIGTERM) stops both; if either one exits, the other is stopped too. Only the two
+# Ctrl-C (or SIGTERM) stops them all; if one exits, the others are stopped too. Only the
 # processes started here are signalled, by their PIDs.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -23,7 +23,7 @@ stop_children() {
 	for pid in "${pids[@]}"; do
 		kill -TERM "$pid" 2>/dev/null || true
 	done
-	# gunicorn finishes its requests and the worker its current task; give them a moment.
+	# gunicorn finishes its requests and the workers their current tasks; give them a moment.
 	for _ in $(seq 1 100); do
 		local alive=""
 		for pid in "${pids[@]}"; do
@@ -49,6 +49,9 @@ pids+=($!)
 # four times a second, so an uploaded list reaches its grid workers within about a second.
 "$bin/fangkong" db_worker --no-reload --interval 0.25 &
 pids+=($!)
+# Long sheets (a minute and more for a million rows) on a worker of their own.
+"$bin/fangkong" db_worker --no-reload --queue-name sheets &
+pids+=($!)
 # Periodic duties: escalation, automatic release, monitoring sweeps, report reminders.
 "$bin/fangkong" ticker &
 pids+=($!)
@@ -56,17 +59,17 @@ pids+=($!)
 # Announce the address once it answers.
 for _ in $(seq 1 300); do
 	if port_in_use "$port"; then
-		say "Fangkong is serving on http://127.0.0.1:$port/ with its background worker; Ctrl-C stops both"
+		say "Fangkong is serving on http://127.0.0.1:$port/ with its background workers; Ctrl-C stops them all"
 		break
 	fi
 	kill -0 "${pids[0]}" 2>/dev/null || break
 	sleep 0.1
 done
 
-# A Ctrl-C reaches both programs directly too, so they may be gone before the trap runs.
+# A Ctrl-C reaches the programs directly too, so they may be gone before the trap runs.
 status=0
 wait -n || status=$?
 if [ "$status" -ne 0 ]; then
-	warn "a server process failed (status $status); stopping the other"
+	warn "a server process failed (status $status); stopping the others"
 fi
 exit "$status"

@@ -53,7 +53,7 @@ def import_list(job_id: int) -> None:
     run_import_job(ImportJob.objects.select_related("region", "created_by").get(pk=job_id))
 
 
-@task()
+@task(queue_name="sheets")
 def write_sheet(job_id: int) -> None:
     from .models import SheetJob
     from .sheetjobs import sheet_job_run

@@ -24,5 +24,5 @@ def use_test_settings() -> None:
     # Enabled for the whole run and never disabled; tests still override on top of it.
     override_settings(
         PASSWORD_HASHERS=FAST_PASSWORD_HASHERS,
-        TASKS={"default": {"BACKEND": IMMEDIATE_TASK_BACKEND}},
+        TASKS={"default": {"BACKEND": IMMEDIATE_TASK_BACKEND, "QUEUES": ["default", "sheets"]}},
     ).enable()

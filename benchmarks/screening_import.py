@@ -13,8 +13,10 @@ encrypting, matching; nothing written), and the highest ratio each leaves any im
 with the records in the database: how fast the county and city progress figures, overdue
 lists and record lists (all records, the batch's in row order, one village's of the batch;
 from the city, the county opened; a township's records as a sheet) answer (and how many
-queries they run), how soon a 1,000-row list uploaded through the page and imported by the
-task worker is visible to its grid worker, and how long a further 60,000-row list takes.
+queries they run), how long a page of the batch's feedback over the API takes at the start,
+middle and end of the list and how long its whole feedback sheet takes to write, how soon a
+1,000-row list uploaded through the page and imported by the task worker is visible to its
+grid worker, and how long a further 60,000-row list takes.
 Needs PostgreSQL (DATABASE_URL); on anything else it says so and exits.
 """
 
@@ -89,6 +91,7 @@ def main() -> int:
     results["csv"] = _child_import(files["csv"], work)
     results["floor"] = _write_floor(work)
     results["pages"] = _page_timings()
+    results["feedback"] = _feedback_timings()
     results["visible"] = _visible_after_upload(work)
     results["second"] = _second_list(work)
     _reset()
@@ -542,6 +545,41 @@ def _sheet_timing(county) -> dict:
     return {"ms": statistics.median(runs) * 1000, "queries": len(queries), "rows": rows}
 
 
+def _feedback_timings() -> dict:
+    """The million-row batch's feedback: a page of 1,000 rows over the API at its start, middle
+    and end, for the city and for the county (median of 3); and the whole sheet, as the sheets
+    worker writes it (once)."""
+    from fangkong.core.actor import Actor
+    from fangkong.core.roles import Role
+    from fangkong.regions.models import Region
+    from fangkong.screening.feedback import feedback_count, feedback_page, write_feedback
+    from fangkong.screening.models import ScreeningBatch
+
+    batch = ScreeningBatch.objects.get()
+    timings: dict = {"pages": {}}
+    for code in ("4331", "433101"):
+        actor = Actor.build(user=None, region=Region.objects.get(code=code), role=Role.OPERATOR)
+        total = feedback_count(actor=actor, batch=batch)
+        for where, offset in (("first", 0), ("middle", total // 2), ("last", total - 1000)):
+            runs = []
+            for _ in range(3):
+                started = time.perf_counter()
+                page = feedback_page(actor=actor, batch=batch, offset=offset, limit=1000)
+                runs.append(time.perf_counter() - started)
+            assert len(page["rows"]) == 1000
+            timings["pages"][f"{code} {where} ({offset:,})"] = statistics.median(runs) * 1000
+    city = Actor.build(user=None, region=Region.objects.get(code="4331"), role=Role.OPERATOR)
+    started = time.perf_counter()
+    path, rows = write_feedback(actor=city, batch=batch)
+    timings["sheet"] = {
+        "seconds": time.perf_counter() - started,
+        "rows": rows,
+        "mb": os.path.getsize(path) / 1e6,
+    }
+    os.unlink(path)
+    return timings
+
+
 UPLOADS = 6
 WORKER_INTERVAL = "0.25"  # seconds between looks at the queue, as scripts/serve.sh
 WORKER_START_SECONDS = 8
@@ -749,6 +787,17 @@ def _report(results: dict) -> None:
     for name, t in results.get("pages", {}).items():
         rows = f" ({t['rows']:,} rows)" if "rows" in t else ""
         print(f"  {name:<22} {t['ms']:>8.1f} ms  {t['queries']} queries{rows}")
+    feedback = results.get("feedback")
+    if feedback:
+        print(
+            "  feedback over the API, 1,000 rows a page: "
+            + "; ".join(f"{where} {ms:.0f} ms" for where, ms in feedback["pages"].items())
+        )
+        sheet = feedback["sheet"]
+        print(
+            f"  feedback sheet of the whole batch (sheets worker): {sheet['seconds']:.1f} s, "
+            f"{sheet['rows']:,} rows, {sheet['mb']:.0f} MB"
+        )
     second = results["second"]
     print(
         f"  a further {second['rows']:,}-row list into the million: {second['seconds']:.1f} s "

@@ -8,6 +8,7 @@ list is; a long list's sheet is written by the task worker (sheetjobs.py).
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Iterator
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.audit.services import access_record
 from fangkong.core.actor import Actor
-from fangkong.imports.reports import ERROR_COLUMN, error_report, safe_cell
+from fangkong.imports.reports import ERROR_COLUMN, error_report_to, safe_cell
 
 from .listsheet import Labels, Progress, too_long_to_wait
 from .models import MergeKind, ScreeningBatch, ScreeningRecord
@@ -232,27 +233,56 @@ def feedback_logged(*, actor: Actor, batch: ScreeningBatch, purpose: str, rows: 
     )
 
 
-def errors_sheet(*, actor: Actor, batch: ScreeningBatch, purpose: str) -> bytes:
-    """The rows needing correction with the original columns plus 错误说明: fix and re-import."""
+def errors_sheet(*, actor: Actor, batch: ScreeningBatch, purpose: str) -> str:
+    """The rows needing correction with the original columns plus 错误说明, to fix and import
+    again: written to a temporary file while the user waits (a long one by the task worker)."""
+    total = errors_count(actor=actor, batch=batch)
+    if total > DIRECT_ROWS:
+        raise too_long_to_wait(total)
+    path, count = write_errors(actor=actor, batch=batch)
+    errors_logged(actor=actor, batch=batch, purpose=purpose, rows=count)
+    return path
+
+
+def errors_count(*, actor: Actor, batch: ScreeningBatch) -> int:
+    return invalid_records(actor=actor, batch=batch).count()
+
+
+def write_errors(
+    *,
+    actor: Actor,
+    batch: ScreeningBatch,
+    path: str | None = None,
+    progress: Progress | None = None,
+) -> tuple[str, int]:
+    if path is None:
+        handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
+        handle.close()
+        path = handle.name
     columns = _identifier_columns(batch)
-    records = list(invalid_records(actor=actor, batch=batch).values(*CELL_FIELDS, "errors"))
-    data = error_report(
+    records = invalid_records(actor=actor, batch=batch).values(*CELL_FIELDS, "errors")
+    count = error_report_to(
+        path,
         header=list(batch.header),
         rows=(
             (original_cells(r, columns), [f"{e['field']}：{e['message']}" for e in r["errors"]])
-            for r in records
+            for r in records.iterator(chunk_size=CHUNK)
         ),
+        progress=progress,
     )
+    return path, count
+
+
+def errors_logged(*, actor: Actor, batch: ScreeningBatch, purpose: str, rows: int) -> None:
     access_record(
         actor=actor,
         kind="export",
         purpose=purpose,
         region_code=actor.region.code,
         subject=f"screening batch {batch.pk} errors",
-        row_count=len(records),
+        row_count=rows,
         fields=["document_number", "phone"],
     )
-    return data
 
 
 __all__ = ["ERROR_COLUMN", "errors_sheet", "feedback_page", "feedback_rows", "feedback_sheet"]

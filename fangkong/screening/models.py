@@ -360,6 +360,7 @@ class OutgoingRepush(ScopedModel):
 class SheetKind(models.TextChoices):
     FEEDBACK = "feedback", _("核查反馈表")
     RECORDS = "records", _("核查名单（脱敏）")
+    ERRORS = "errors", _("待更正行")
 
 
 class SheetStatus(models.TextChoices):

@@ -1,8 +1,9 @@
 """Sheets too long to write while their user waits (sheets.DIRECT_ROWS): a big list's feedback
-sheet, a long record list. The request records a SheetJob; the task worker writes the file to
-private storage, counting its rows as it goes; the user who asked downloads it, each download
-written to the access log like a direct one. Only that user sees the job. The file goes after
-SHEET_RETENTION_HOURS (`fangkong screening-sheets-purge`, run by the ticker)."""
+sheet or rows needing correction, a long record list. The request records a SheetJob; the task
+worker writes the file to private storage, counting its rows as it goes; the user who asked
+downloads it, each download written to the access log like a direct one. Only that user sees
+the job. The file goes after SHEET_RETENTION_HOURS (`fangkong screening-sheets-purge`, run by
+the ticker)."""
 
 from __future__ import annotations
 
@@ -22,13 +23,21 @@ from fangkong.regions.models import Region
 from fangkong.regions.selectors import region_get
 
 from . import selectors
-from .feedback import feedback_count, feedback_logged, write_feedback
+from .feedback import (
+    errors_count,
+    errors_logged,
+    feedback_count,
+    feedback_logged,
+    write_errors,
+    write_feedback,
+)
 from .listsheet import record_list_logged, write_record_list
 from .models import ScreeningBatch, SheetJob, SheetKind, SheetStatus
 from .sheets import MAX_ROWS
 
 FEEDBACK_PURPOSE = "向来文单位反馈核查结果"
 RECORDS_PURPOSE = "导出核查名单跟踪核查"
+ERRORS_PURPOSE = "更正名单错误后重新导入"
 
 
 def sheet_dir() -> Path:
@@ -46,6 +55,18 @@ def feedback_job_start(*, actor: Actor, batch: ScreeningBatch) -> SheetJob:
         filters={},
         rows=feedback_count(actor=actor, batch=batch),
         filename=f"核查反馈-批次{batch.pk}.xlsx",
+    )
+
+
+def errors_job_start(*, actor: Actor, batch: ScreeningBatch) -> SheetJob:
+    actor.require(Perm.SCREENING_MANAGE)
+    return _start(
+        actor,
+        kind=SheetKind.ERRORS,
+        batch=batch,
+        filters={},
+        rows=errors_count(actor=actor, batch=batch),
+        filename=f"errors-{batch.pk}.xlsx",
     )
 
 
@@ -120,9 +141,10 @@ def sheet_job_run(job: SheetJob) -> SheetJob:
 
 
 def _write(job: SheetJob, actor: Actor, path: str, progress) -> tuple[str, int]:
-    if job.kind == SheetKind.FEEDBACK:
-        assert job.batch is not None  # a feedback job is always of a batch
-        return write_feedback(actor=actor, batch=job.batch, path=path, progress=progress)
+    if job.kind in (SheetKind.FEEDBACK, SheetKind.ERRORS):
+        assert job.batch is not None  # a feedback or errors job is always of a batch
+        write = write_feedback if job.kind == SheetKind.FEEDBACK else write_errors
+        return write(actor=actor, batch=job.batch, path=path, progress=progress)
     code = job.filters.get("region", "")
     records = selectors.record_rows(
         actor=actor,
@@ -164,11 +186,14 @@ def sheet_job_file(*, actor: Actor, job: SheetJob) -> Path:
     path = Path(job.path) if job.path else None
     if job.status != SheetStatus.DONE or path is None or not path.exists():
         raise ValidationFailed(_("表格尚未生成或已过保存期限删除，请重新生成"))
-    if job.kind == SheetKind.FEEDBACK:
+    if job.kind in (SheetKind.FEEDBACK, SheetKind.ERRORS):
         assert job.batch is not None
-        feedback_logged(
-            actor=actor, batch=job.batch, purpose=_(FEEDBACK_PURPOSE), rows=job.rows_written
+        logged, purpose = (
+            (feedback_logged, FEEDBACK_PURPOSE)
+            if job.kind == SheetKind.FEEDBACK
+            else (errors_logged, ERRORS_PURPOSE)
         )
+        logged(actor=actor, batch=job.batch, purpose=_(purpose), rows=job.rows_written)
     else:
         record_list_logged(
             actor=actor,

@@ -6,13 +6,13 @@ import tempfile
 from pathlib import Path
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from fangkong.core.decorators import actor_required
 from fangkong.core.errors import NotFound, ValidationFailed
+from fangkong.core.flash import flash_errors
 from fangkong.core.roles import Perm
 from fangkong.imports.headers import find_header
 from fangkong.imports.jobs import job_create, mapping_remember
@@ -25,7 +25,7 @@ from .forms import UploadForm, mapping_form
 from .importer import MAPPING_KIND
 from .models import Source
 from .params import opened_at, region_param
-from .sheets import DIRECT_ROWS, XLSX, sheet_download
+from .sheets import DIRECT_ROWS, sheet_download
 from .tasks import import_list
 
 
@@ -164,6 +164,7 @@ def batch(request, pk):
             **opened_at(actor, region, item, page["regions"]),
             "can_export": actor.can(Perm.SCREENING_MANAGE),
             "feedback_in_background": item.rows > DIRECT_ROWS,
+            "errors_in_background": item.invalid > DIRECT_ROWS,
         },
     )
 
@@ -175,9 +176,7 @@ def feedback(request, pk):
     try:
         path = feedback_sheet(actor=actor, batch=item, purpose=_("向来文单位反馈核查结果"))
     except ValidationFailed as exc:
-        for errors in exc.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_errors(request, exc)
         return redirect("screening:batch", pk=item.pk)
     return sheet_download(path, f"核查反馈-批次{item.pk}.xlsx")
 
@@ -186,10 +185,12 @@ def feedback(request, pk):
 def errors(request, pk):
     actor = request.actor
     item = selectors.batch_get(actor=actor, pk=pk)
-    data = errors_sheet(actor=actor, batch=item, purpose=_("更正名单错误后重新导入"))
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename=errors-{item.pk}.xlsx"
-    return response
+    try:
+        path = errors_sheet(actor=actor, batch=item, purpose=_("更正名单错误后重新导入"))
+    except ValidationFailed as exc:
+        flash_errors(request, exc)
+        return redirect("screening:batch", pk=item.pk)
+    return sheet_download(path, f"errors-{item.pk}.xlsx")
 
 
 def job_url(item: ImportJob) -> str:

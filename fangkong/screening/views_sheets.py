@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,12 +11,14 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core.decorators import actor_required
 from fangkong.core.errors import NotFound, ValidationFailed
+from fangkong.core.flash import flash_errors
 from fangkong.core.roles import Perm
 
 from . import selectors
 from .models import SheetKind
 from .params import record_filters
 from .sheetjobs import (
+    errors_job_start,
     feedback_job_start,
     records_job_start,
     sheet_job_file,
@@ -27,23 +28,19 @@ from .sheetjobs import (
 from .sheets import sheet_download
 
 
-def _errors_to_messages(request, exc: ValidationFailed) -> None:
-    for errors in exc.errors.values():
-        for error in errors:
-            messages.error(request, error)
-
-
 @require_POST
 @actor_required(Perm.SCREENING_MANAGE)
 def sheet_start(request):
-    """Ask for a feedback sheet (kind=feedback, batch) or a record list (kind=records, with the
-    list's filters) to be written in the background."""
+    """Ask for a feedback sheet (kind=feedback, batch), a batch's rows needing correction
+    (kind=errors, batch) or a record list (kind=records, with the list's filters) to be written
+    in the background."""
     actor, data = request.actor, request.POST
     kind = data.get("kind", "")
-    if kind == SheetKind.FEEDBACK:
+    if kind in (SheetKind.FEEDBACK, SheetKind.ERRORS):
         batch = selectors.batch_get(actor=actor, pk=data.get("batch", ""))
         back = reverse("screening:batch", args=[batch.pk])
-        start = lambda: feedback_job_start(actor=actor, batch=batch)  # noqa: E731
+        of_batch = feedback_job_start if kind == SheetKind.FEEDBACK else errors_job_start
+        start = lambda: of_batch(actor=actor, batch=batch)  # noqa: E731
     elif kind == SheetKind.RECORDS:
         filters = record_filters(actor, data)
         query = "&".join(f"{k}={data[k]}" for k in ("batch", "region", "status") if data.get(k))
@@ -54,7 +51,7 @@ def sheet_start(request):
     try:
         job = start()
     except ValidationFailed as exc:
-        _errors_to_messages(request, exc)
+        flash_errors(request, exc)
         return HttpResponseRedirect(back)
     return redirect("screening:sheet", pk=job.pk)
 
@@ -86,6 +83,6 @@ def sheet_file(request, pk):
     try:
         path = sheet_job_file(actor=actor, job=job)
     except ValidationFailed as exc:
-        _errors_to_messages(request, exc)
+        flash_errors(request, exc)
         return redirect("screening:sheet", pk=job.pk)
     return sheet_download(str(path), job.filename, keep=True)

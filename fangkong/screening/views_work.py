@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from fangkong.core.decorators import actor_required
 from fangkong.core.errors import ValidationFailed
+from fangkong.core.flash import flash_errors
 from fangkong.core.roles import Perm
 
 from . import selectors, services
@@ -171,9 +172,7 @@ def records_sheet(request):
             purpose=_("导出核查名单跟踪核查"),
         )
     except ValidationFailed as exc:
-        for errors in exc.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_errors(request, exc)
         query = request.GET.urlencode()
         return redirect(reverse("screening:records") + (f"?{query}" if query else ""))
     return sheet_download(path, f"核查名单-{timezone.localdate():%Y%m%d}.xlsx")

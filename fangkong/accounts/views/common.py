@@ -1,11 +1,13 @@
 """Small helpers shared by the account views."""
 
 from django.conf import settings
-from django.contrib import messages
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from fangkong.core.errors import ValidationFailed
+from fangkong.core.flash import flash_errors
+
+__all__ = ["flash_errors", "form_errors", "safe_next"]
 
 
 def form_errors(form, exc: ValidationFailed) -> None:
@@ -13,12 +15,6 @@ def form_errors(form, exc: ValidationFailed) -> None:
     for field, texts in exc.errors.items():
         for text in texts:
             form.add_error(field if field in form.fields else None, text)
-
-
-def flash_errors(request, exc: ValidationFailed) -> None:
-    for texts in exc.errors.values():
-        for text in texts:
-            messages.error(request, text)
 
 
 def safe_next(request, candidate: str | None) -> str:

@@ -25,7 +25,11 @@ class Migration(migrations.Migration):
                 (
                     "kind",
                     models.CharField(
-                        choices=[("feedback", "核查反馈表"), ("records", "核查名单（脱敏）")],
+                        choices=[
+                            ("feedback", "核查反馈表"),
+                            ("records", "核查名单（脱敏）"),
+                            ("errors", "待更正行"),
+                        ],
                         max_length=16,
                         verbose_name="表格",
                     ),

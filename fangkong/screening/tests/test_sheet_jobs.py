@@ -72,6 +72,24 @@ def test_a_long_feedback_sheet_is_written_in_the_background(client, world, batch
     assert {e.user for e in entries} == {world.user("comprehensive")}
 
 
+def test_many_rows_needing_correction_are_written_in_the_background(
+    client, world, batch, monkeypatch
+):
+    for module in ("feedback", "views"):
+        monkeypatch.setattr(f"fangkong.screening.{module}.DIRECT_ROWS", 0)
+    page = get(client, world, "county_operator", "screening:batch", args=[batch.pk])
+    assert "后台生成待更正行" in page.content.decode()
+    direct = get(client, world, "county_operator", "screening:errors", args=[batch.pk])
+    assert direct.status_code == 302 and not AccessEntry.objects.exists()
+
+    _ask(client, world, "county_operator", kind="errors", batch=batch.pk)
+    job = SheetJob.objects.get()
+    assert job.status == SheetStatus.DONE and job.filename == f"errors-{batch.pk}.xlsx"
+    header, *rows = _rows(client.get(reverse("screening:sheet_file", args=[job.pk])))
+    assert header[-1] == "错误说明" and len(rows) == 1 and rows[0][2] == "123"
+    assert AccessEntry.objects.get().subject == f"screening batch {batch.pk} errors"
+
+
 def test_only_the_user_who_asked_sees_the_sheet(client, world, batch):
     _ask(client, world, "comprehensive", kind="feedback", batch=batch.pk)
     job = SheetJob.objects.get()

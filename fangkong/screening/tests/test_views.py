@@ -237,7 +237,7 @@ def test_error_sheet_can_be_corrected_and_imported_again(client, world, batch, r
     response = login(client, world, "county_operator").get(
         reverse("screening:errors", args=[batch.pk])
     )
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert rows[0][-1] == "错误说明" and rows[1][2] == "123" and "身份证" in rows[1][-1]
     rows[1][2] = ID_C

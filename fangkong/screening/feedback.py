@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.audit.services import access_record
 from fangkong.core.actor import Actor
 from fangkong.imports.reports import ERROR_COLUMN, error_report_to, safe_cell
 
 from .listsheet import Labels, Progress, too_long_to_wait
-from .models import MergeKind, ScreeningBatch, ScreeningRecord
+from .models import MergeKind, ScreeningBatch, ScreeningRecord, SheetKind
 from .rows import IDENTIFIER_FIELDS, SYNONYMS
 from .selectors import invalid_records, records_visible
 from .sheets import DIRECT_ROWS, streamed_workbook
@@ -158,17 +161,6 @@ def feedback_page(*, actor: Actor, batch: ScreeningBatch, offset: int, limit: in
     }
 
 
-def feedback_sheet(*, actor: Actor, batch: ScreeningBatch, purpose: str) -> str:
-    """Write a short list's sheet to a temporary file while the user waits and return its
-    path; a longer one is refused here and written by the task worker (sheetjobs.py)."""
-    total = feedback_count(actor=actor, batch=batch)
-    if total > DIRECT_ROWS:
-        raise too_long_to_wait(total)
-    path, count = write_feedback(actor=actor, batch=batch)
-    feedback_logged(actor=actor, batch=batch, purpose=purpose, rows=count)
-    return path
-
-
 def feedback_count(*, actor: Actor, batch: ScreeningBatch) -> int:
     return _batch_records(actor, batch).count()
 
@@ -233,17 +225,6 @@ def feedback_logged(*, actor: Actor, batch: ScreeningBatch, purpose: str, rows: 
     )
 
 
-def errors_sheet(*, actor: Actor, batch: ScreeningBatch, purpose: str) -> str:
-    """The rows needing correction with the original columns plus 错误说明, to fix and import
-    again: written to a temporary file while the user waits (a long one by the task worker)."""
-    total = errors_count(actor=actor, batch=batch)
-    if total > DIRECT_ROWS:
-        raise too_long_to_wait(total)
-    path, count = write_errors(actor=actor, batch=batch)
-    errors_logged(actor=actor, batch=batch, purpose=purpose, rows=count)
-    return path
-
-
 def errors_count(*, actor: Actor, batch: ScreeningBatch) -> int:
     return invalid_records(actor=actor, batch=batch).count()
 
@@ -285,4 +266,47 @@ def errors_logged(*, actor: Actor, batch: ScreeningBatch, purpose: str, rows: in
     )
 
 
-__all__ = ["ERROR_COLUMN", "errors_sheet", "feedback_page", "feedback_rows", "feedback_sheet"]
+@dataclass(frozen=True)
+class BatchSheet:
+    """A sheet of one batch's rows: how many rows it has, how it is written, how its download
+    is logged, and why."""
+
+    count: Callable[..., int]
+    write: Callable[..., tuple[str, int]]
+    logged: Callable[..., None]
+    purpose: Promise
+    filename: str  # formatted with the batch's pk
+
+
+BATCH_SHEETS: dict[str, BatchSheet] = {
+    SheetKind.FEEDBACK: BatchSheet(
+        feedback_count,
+        write_feedback,
+        feedback_logged,
+        gettext_lazy("向来文单位反馈核查结果"),
+        "核查反馈-批次{pk}.xlsx",
+    ),
+    SheetKind.ERRORS: BatchSheet(
+        errors_count,
+        write_errors,
+        errors_logged,
+        gettext_lazy("更正名单错误后重新导入"),
+        "errors-{pk}.xlsx",
+    ),
+}
+
+
+def batch_sheet_now(*, actor: Actor, batch: ScreeningBatch, kind: str) -> str:
+    """Write a batch's feedback sheet or rows needing correction to a temporary file while the
+    user waits and return its path; a longer one is refused here, with its size, and written
+    by the task worker (sheetjobs.py)."""
+    sheet = BATCH_SHEETS[kind]
+    total = sheet.count(actor=actor, batch=batch)
+    if total > DIRECT_ROWS:
+        raise too_long_to_wait(total)
+    path, rows = sheet.write(actor=actor, batch=batch)
+    sheet.logged(actor=actor, batch=batch, purpose=str(sheet.purpose), rows=rows)
+    return path
+
+
+__all__ = ["BATCH_SHEETS", "ERROR_COLUMN", "batch_sheet_now", "feedback_page", "feedback_rows"]

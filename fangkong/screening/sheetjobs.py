@@ -23,21 +23,12 @@ from fangkong.regions.models import Region
 from fangkong.regions.selectors import region_get
 
 from . import selectors
-from .feedback import (
-    errors_count,
-    errors_logged,
-    feedback_count,
-    feedback_logged,
-    write_errors,
-    write_feedback,
-)
+from .feedback import BATCH_SHEETS
 from .listsheet import record_list_logged, write_record_list
 from .models import ScreeningBatch, SheetJob, SheetKind, SheetStatus
 from .sheets import MAX_ROWS
 
-FEEDBACK_PURPOSE = "向来文单位反馈核查结果"
 RECORDS_PURPOSE = "导出核查名单跟踪核查"
-ERRORS_PURPOSE = "更正名单错误后重新导入"
 
 
 def sheet_dir() -> Path:
@@ -46,27 +37,17 @@ def sheet_dir() -> Path:
     return folder
 
 
-def feedback_job_start(*, actor: Actor, batch: ScreeningBatch) -> SheetJob:
+def batch_sheet_start(*, actor: Actor, batch: ScreeningBatch, kind: str) -> SheetJob:
+    """A batch's feedback sheet or rows needing correction (BATCH_SHEETS), in the background."""
     actor.require(Perm.SCREENING_MANAGE)
+    sheet = BATCH_SHEETS[kind]
     return _start(
         actor,
-        kind=SheetKind.FEEDBACK,
+        kind=kind,
         batch=batch,
         filters={},
-        rows=feedback_count(actor=actor, batch=batch),
-        filename=f"核查反馈-批次{batch.pk}.xlsx",
-    )
-
-
-def errors_job_start(*, actor: Actor, batch: ScreeningBatch) -> SheetJob:
-    actor.require(Perm.SCREENING_MANAGE)
-    return _start(
-        actor,
-        kind=SheetKind.ERRORS,
-        batch=batch,
-        filters={},
-        rows=errors_count(actor=actor, batch=batch),
-        filename=f"errors-{batch.pk}.xlsx",
+        rows=sheet.count(actor=actor, batch=batch),
+        filename=sheet.filename.format(pk=batch.pk),
     )
 
 
@@ -141,10 +122,11 @@ def sheet_job_run(job: SheetJob) -> SheetJob:
 
 
 def _write(job: SheetJob, actor: Actor, path: str, progress) -> tuple[str, int]:
-    if job.kind in (SheetKind.FEEDBACK, SheetKind.ERRORS):
-        assert job.batch is not None  # a feedback or errors job is always of a batch
-        write = write_feedback if job.kind == SheetKind.FEEDBACK else write_errors
-        return write(actor=actor, batch=job.batch, path=path, progress=progress)
+    if job.kind in BATCH_SHEETS:
+        assert job.batch is not None  # a batch's sheet always has its batch
+        return BATCH_SHEETS[job.kind].write(
+            actor=actor, batch=job.batch, path=path, progress=progress
+        )
     code = job.filters.get("region", "")
     records = selectors.record_rows(
         actor=actor,
@@ -186,14 +168,12 @@ def sheet_job_file(*, actor: Actor, job: SheetJob) -> Path:
     path = Path(job.path) if job.path else None
     if job.status != SheetStatus.DONE or path is None or not path.exists():
         raise ValidationFailed(_("表格尚未生成或已过保存期限删除，请重新生成"))
-    if job.kind in (SheetKind.FEEDBACK, SheetKind.ERRORS):
+    if job.kind in BATCH_SHEETS:
         assert job.batch is not None
-        logged, purpose = (
-            (feedback_logged, FEEDBACK_PURPOSE)
-            if job.kind == SheetKind.FEEDBACK
-            else (errors_logged, ERRORS_PURPOSE)
+        sheet = BATCH_SHEETS[job.kind]
+        sheet.logged(
+            actor=actor, batch=job.batch, purpose=str(sheet.purpose), rows=job.rows_written
         )
-        logged(actor=actor, batch=job.batch, purpose=_(purpose), rows=job.rows_written)
     else:
         record_list_logged(
             actor=actor,

@@ -20,10 +20,10 @@ from fangkong.imports.models import ImportJob, JobStatus
 from fangkong.imports.readers import FileRefused, open_table
 
 from . import selectors
-from .feedback import errors_sheet, feedback_sheet
+from .feedback import BATCH_SHEETS, batch_sheet_now
 from .forms import UploadForm, mapping_form
 from .importer import MAPPING_KIND
-from .models import Source
+from .models import SheetKind, Source
 from .params import opened_at, region_param
 from .sheets import DIRECT_ROWS, sheet_download
 from .tasks import import_list
@@ -169,28 +169,25 @@ def batch(request, pk):
     )
 
 
-@actor_required(Perm.SCREENING_MANAGE)
-def feedback(request, pk):
+def _batch_sheet(request, pk, kind: str):
     actor = request.actor
     item = selectors.batch_get(actor=actor, pk=pk)
     try:
-        path = feedback_sheet(actor=actor, batch=item, purpose=_("向来文单位反馈核查结果"))
+        path = batch_sheet_now(actor=actor, batch=item, kind=kind)
     except ValidationFailed as exc:
         flash_errors(request, exc)
         return redirect("screening:batch", pk=item.pk)
-    return sheet_download(path, f"核查反馈-批次{item.pk}.xlsx")
+    return sheet_download(path, BATCH_SHEETS[kind].filename.format(pk=item.pk))
+
+
+@actor_required(Perm.SCREENING_MANAGE)
+def feedback(request, pk):
+    return _batch_sheet(request, pk, SheetKind.FEEDBACK)
 
 
 @actor_required(Perm.SCREENING_MANAGE)
 def errors(request, pk):
-    actor = request.actor
-    item = selectors.batch_get(actor=actor, pk=pk)
-    try:
-        path = errors_sheet(actor=actor, batch=item, purpose=_("更正名单错误后重新导入"))
-    except ValidationFailed as exc:
-        flash_errors(request, exc)
-        return redirect("screening:batch", pk=item.pk)
-    return sheet_download(path, f"errors-{item.pk}.xlsx")
+    return _batch_sheet(request, pk, SheetKind.ERRORS)
 
 
 def job_url(item: ImportJob) -> str:

@@ -15,11 +15,11 @@ from fangkong.core.flash import flash_errors
 from fangkong.core.roles import Perm
 
 from . import selectors
+from .feedback import BATCH_SHEETS
 from .models import SheetKind
 from .params import record_filters
 from .sheetjobs import (
-    errors_job_start,
-    feedback_job_start,
+    batch_sheet_start,
     records_job_start,
     sheet_job_file,
     sheet_job_get,
@@ -36,11 +36,10 @@ def sheet_start(request):
     in the background."""
     actor, data = request.actor, request.POST
     kind = data.get("kind", "")
-    if kind in (SheetKind.FEEDBACK, SheetKind.ERRORS):
+    if kind in BATCH_SHEETS:
         batch = selectors.batch_get(actor=actor, pk=data.get("batch", ""))
         back = reverse("screening:batch", args=[batch.pk])
-        of_batch = feedback_job_start if kind == SheetKind.FEEDBACK else errors_job_start
-        start = lambda: of_batch(actor=actor, batch=batch)  # noqa: E731
+        start = lambda: batch_sheet_start(actor=actor, batch=batch, kind=kind)  # noqa: E731
     elif kind == SheetKind.RECORDS:
         filters = record_filters(actor, data)
         query = "&".join(f"{k}={data[k]}" for k in ("batch", "region", "status") if data.get(k))

@@ -2,6 +2,7 @@
 a POST, followed on their page, downloaded by the user who asked (each download logged), and
 removed after their retention period."""
 
+import dataclasses
 import datetime as dt
 import io
 import os
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from fangkong.audit.models import AccessEntry
 from fangkong.screening import sheetjobs
-from fangkong.screening.feedback import write_feedback
+from fangkong.screening.feedback import BATCH_SHEETS, write_feedback
 from fangkong.screening.models import SheetJob, SheetStatus
 from fangkong.screening.sheetjobs import sheet_dir, sheets_purge
 
@@ -144,7 +145,8 @@ def test_a_sheet_that_fails_says_so(client, world, batch, monkeypatch):
     def broken(**kwargs):
         raise OSError("磁盘已满")
 
-    monkeypatch.setattr(sheetjobs, "write_feedback", broken)
+    sheet = dataclasses.replace(BATCH_SHEETS["feedback"], write=broken)
+    monkeypatch.setitem(BATCH_SHEETS, "feedback", sheet)
     _ask(client, world, "comprehensive", kind="feedback", batch=batch.pk)
     job = SheetJob.objects.get()
     assert job.status == SheetStatus.FAILED and "磁盘已满" in job.message and job.path == ""

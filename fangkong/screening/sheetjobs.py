@@ -24,6 +24,7 @@ from fangkong.regions.selectors import region_get
 
 from . import selectors
 from .feedback import BATCH_SHEETS
+from .links import TABS
 from .listsheet import record_list_logged, write_record_list
 from .models import ScreeningBatch, SheetJob, SheetKind, SheetStatus
 from .sheets import MAX_ROWS
@@ -144,8 +145,23 @@ def _finish(job: SheetJob, *, status: str, message: str = "") -> None:
 
 
 def sheet_jobs_mine(*, actor: Actor, limit: int = 20) -> list[SheetJob]:
+    """The actor's latest jobs, each with `narrowed`: what a record list was narrowed to (its
+    region's name and its status tab), for the list of sheets. Two queries."""
     actor.require(Perm.SCREENING_MANAGE)
-    return list(_mine(actor).select_related("batch")[:limit])
+    jobs = list(_mine(actor).select_related("batch")[:limit])
+    codes = {job.filters.get("region") for job in jobs} - {None, ""}
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    tabs = dict(TABS)
+    for job in jobs:
+        job.narrowed = " · ".join(
+            str(part)
+            for part in (
+                names.get(job.filters.get("region", ""), ""),
+                tabs.get(job.filters.get("status", "")),
+            )
+            if part
+        )
+    return jobs
 
 
 def sheet_job_get(*, actor: Actor, pk: int) -> SheetJob:

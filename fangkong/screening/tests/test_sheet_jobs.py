@@ -9,6 +9,8 @@ import os
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -115,6 +117,22 @@ def test_a_long_record_list_keeps_its_filters_and_masks(client, world, batch):
     assert [r[1] for r in rows] == ["2", "3", "5"] and [r[3] for r in rows] == ["张*", "李*", "赵*"]
     assert all("11010519491231002X" not in str(c) for r in rows for c in r)
     assert AccessEntry.objects.get().row_count == 3
+    listed = client.get(reverse("screening:sheets")).content.decode()
+    assert "吉首市 · 待签收" in listed
+
+
+def test_the_list_of_sheets_runs_the_same_queries_however_many(client, world, batch):
+    _ask(client, world, "county_operator", kind="records", region="433101", status="pushed")
+    url = reverse("screening:sheets")
+    client.get(url)  # the first request of a session loads and caches the shell's data
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for status in ("overdue", "closed"):
+        _ask(client, world, "county_operator", kind="records", region="433101002", status=status)
+    _ask(client, world, "county_operator", kind="feedback", batch=batch.pk)
+    with CaptureQueriesContext(connection) as four:
+        listed = client.get(url).content.decode()
+    assert len(four) == len(one) and listed.count("/screening/sheets/") >= 4
 
 
 def test_a_region_or_batch_out_of_scope_is_404_and_asks_nothing(client, world, batch):

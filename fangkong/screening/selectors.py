@@ -316,11 +316,17 @@ def repush_list(*, actor: Actor, limit: int = 200) -> list[OutgoingRepush]:
 def reassign_targets(*, actor: Actor, record: ScreeningRecord) -> list[Region]:
     """Where a record may go: the regions just below its own (down), and its parent
     (back up) when the actor's scope reaches it."""
-    length = CHILD_CODE_LENGTH.get(len(record.region_id))
+    return region_targets(actor=actor, region=record.region)
+
+
+def region_targets(*, actor: Actor, region: Region) -> list[Region]:
+    """Where records placed on this region may go: its children, and first its parent, when
+    that is a county or below and within the actor's scope."""
+    length = CHILD_CODE_LENGTH.get(len(region.code))
     targets = []
     if length:
-        targets = list(Region.objects.filter(parent_id=record.region_id).order_by("code"))
-    parent = record.region.parent_id
+        targets = list(Region.objects.filter(parent_id=region.code).order_by("code"))
+    parent = region.parent_id
     if parent and actor.sees_region_code(parent) and len(parent) >= CODE_LENGTHS[2]:
         targets.insert(0, Region.objects.get(code=parent))
     return targets

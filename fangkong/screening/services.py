@@ -7,6 +7,7 @@ Every change is audited with a dotted action code; records merged into the one c
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.db.models import Count
@@ -35,11 +36,15 @@ def _locked(actor: Actor, pk: int) -> ScreeningRecord:
 
 def _primary(actor: Actor, pk: int) -> ScreeningRecord:
     record = _locked(actor, pk)
+    _check_primary(record)
+    return record
+
+
+def _check_primary(record: ScreeningRecord) -> None:
     if record.merged_into_id is not None:
         raise ValidationFailed(_("这条记录已合并到另一条记录，请在主记录上核查"))
     if record.invalid:
         raise ValidationFailed(_("这条记录信息有误待更正，请先更正后重新导入"))
-    return record
 
 
 def _sync_merged(record: ScreeningRecord) -> None:
@@ -190,6 +195,59 @@ def record_reassign(*, actor: Actor, pk: int, region_code: str) -> ScreeningReco
     """Down the tree within the actor's scope, or back up to the parent of its region."""
     actor.require(Perm.SCREENING_VERIFY)
     record = _primary(actor, pk)
+    _move(actor, record, _reassign_target(actor, record, region_code))
+    return record
+
+
+# Records moved together at most: a page of the record list.
+REASSIGN_LIMIT = 200
+
+
+@transaction.atomic
+def records_reassign(*, actor: Actor, pks: Sequence[int], region_code: str) -> int:
+    """Several records moved to one region at once, all or none: each must be open, its own
+    (not merged into another), complete, and the region must lie below it or be its parent.
+    Every refusal is named, with the list and row; every move is audited."""
+    actor.require(Perm.SCREENING_VERIFY)
+    wanted = set(pks)
+    if not wanted:
+        raise ValidationFailed({"records": [_("请先勾选要改派的记录")]})
+    if len(wanted) > REASSIGN_LIMIT:
+        raise ValidationFailed(
+            {"records": [_("一次最多改派 %(n)s 条记录") % {"n": REASSIGN_LIMIT}]}
+        )
+    records = list(
+        ScreeningRecord.objects.visible_to(actor)
+        .select_for_update()
+        .filter(pk__in=wanted)
+        .order_by("batch_id", "row_number")
+    )
+    if len(records) != len(wanted):
+        raise NotFound(ScreeningRecord._meta.verbose_name)
+    moves, refused = [], []
+    for record in records:
+        try:
+            _check_primary(record)
+            moves.append((record, _reassign_target(actor, record, region_code)))
+        except ValidationFailed as exc:
+            reasons = "；".join(str(m) for ms in exc.errors.values() for m in ms)
+            refused.append(
+                _("批次 #%(batch)s 第 %(row)s 行（%(name)s）：%(reason)s")
+                % {
+                    "batch": record.batch_id,
+                    "row": record.row_number,
+                    "name": record.masked_name or record.masked_phone,
+                    "reason": reasons,
+                }
+            )
+    if refused:
+        raise ValidationFailed({"records": refused})
+    for record, target in moves:
+        _move(actor, record, target)
+    return len(moves)
+
+
+def _reassign_target(actor: Actor, record: ScreeningRecord, region_code: str) -> Region:
     if record.status == Status.CLOSED:
         raise ValidationFailed(_("记录已闭环，不能改派"))
     target = Region.objects.filter(code=region_code, code__startswith=actor.region.code[:4]).first()
@@ -202,6 +260,10 @@ def record_reassign(*, actor: Actor, pk: int, region_code: str) -> ScreeningReco
     up = target is not None and target.code == parent
     if target is None or not (down or up) or target.code == record.region_id:
         raise ValidationFailed({"region": [_("只能改派到下级区划，或退回上一级")]})
+    return target
+
+
+def _move(actor: Actor, record: ScreeningRecord, target: Region) -> None:
     before = record.region_id
     record.region = target
     record.assigned_level = len(target.code)
@@ -213,7 +275,6 @@ def record_reassign(*, actor: Actor, pk: int, region_code: str) -> ScreeningReco
         region_code=before,
         changes={"region": [before, target.code]},
     )
-    return record
 
 
 @transaction.atomic

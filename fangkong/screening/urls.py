@@ -14,6 +14,7 @@ urlpatterns = [
     path("mine/", views_work.mine, name="mine"),
     path("records/", views_work.records, name="records"),
     path("records.xlsx", views_work.records_sheet, name="records_sheet"),
+    path("records/reassign/", views_work.records_reassign, name="records_reassign"),
     path("records/<int:pk>/", views_work.record, name="record"),
     path("progress/", views_work.progress, name="progress"),
     path("sheets/", views_sheets.sheets, name="sheets"),

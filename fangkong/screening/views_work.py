@@ -4,11 +4,13 @@ tree), the records behind each figure, overdue, re-pushes."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from fangkong.core.decorators import actor_required
 from fangkong.core.errors import ValidationFailed
@@ -155,8 +157,36 @@ def records(request):
             "base_query": records_url(**linked, status=page["status"]).partition("?")[2],
             "can_export": actor.can(Perm.SCREENING_MANAGE),
             "sheet_in_background": page["count"] > DIRECT_ROWS,
+            "bulk_targets": _bulk_targets(actor, region, filters["here"]),
+            "next_url": request.get_full_path(),
         },
     )
+
+
+def _bulk_targets(actor, region, here: bool) -> list:
+    """A list of the records placed on a region itself (`here`) may be moved several at once."""
+    if region is None or not here or not actor.can(Perm.SCREENING_VERIFY):
+        return []
+    return selectors.region_targets(actor=actor, region=region)
+
+
+@require_POST
+@actor_required(Perm.SCREENING_VERIFY)
+def records_reassign(request):
+    """Move the ticked records of a record list to one region, then show the list again."""
+    back = request.POST.get("next", "")
+    if not back.startswith(reverse("screening:records")):
+        back = reverse("screening:records")
+    pks = [int(pk) for pk in request.POST.getlist("record") if pk.isdigit()]
+    try:
+        moved = services.records_reassign(
+            actor=request.actor, pks=pks, region_code=request.POST.get("region", "")
+        )
+    except ValidationFailed as exc:
+        flash_errors(request, exc)
+        return HttpResponseRedirect(back)
+    messages.success(request, _("已改派 %(n)s 条记录") % {"n": moved})
+    return HttpResponseRedirect(back)
 
 
 @actor_required(Perm.SCREENING_MANAGE)

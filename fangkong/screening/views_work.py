@@ -157,15 +157,17 @@ def records(request):
             "base_query": records_url(**linked, status=page["status"]).partition("?")[2],
             "can_export": actor.can(Perm.SCREENING_MANAGE),
             "sheet_in_background": page["count"] > DIRECT_ROWS,
-            "bulk_targets": _bulk_targets(actor, region, filters["here"]),
+            "bulk_targets": _bulk_targets(actor, region, filters["here"], page["records"]),
             "next_url": request.get_full_path(),
         },
     )
 
 
-def _bulk_targets(actor, region, here: bool) -> list:
-    """A list of the records placed on a region itself (`here`) may be moved several at once."""
-    if region is None or not here or not actor.can(Perm.SCREENING_VERIFY):
+def _bulk_targets(actor, region, here: bool, records) -> list:
+    """A list of the records placed on a region itself (`here`) may be moved several at once,
+    when the page holds one that may move (open, its own, complete)."""
+    movable = any(r.is_open and not r.invalid and not r.merged_into_id for r in records)
+    if region is None or not here or not movable or not actor.can(Perm.SCREENING_VERIFY):
         return []
     return selectors.region_targets(actor=actor, region=region)
 

@@ -97,7 +97,7 @@ def test_nothing_ticked_or_too_many_is_refused_with_a_reason(client, world, batc
         )
 
 
-def test_only_a_list_of_records_placed_on_the_region_itself_offers_it(client, world, batch):
+def test_only_a_list_of_records_placed_on_the_region_itself_offers_it(client, world, batch, hq):
     client.force_login(world.user("county_operator"))
     whole = client.get(reverse("screening:records"), {"region": "433101"}).content.decode()
     assert 'id="bulk-reassign"' not in whole
@@ -105,3 +105,6 @@ def test_only_a_list_of_records_placed_on_the_region_itself_offers_it(client, wo
     assert 'id="bulk-reassign"' not in viewer  # may see the list, may not move records
     client.force_login(world.user("inspector"))
     assert _post(client, _unplaced(batch)).status_code == 403
+    for record in _unplaced(batch):
+        record_verify(actor=hq, pk=record.pk, outcome="not_found")
+    assert 'id="bulk-reassign"' not in _here(client, world).content.decode()  # nothing to move

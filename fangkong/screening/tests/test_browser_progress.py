@@ -1,5 +1,5 @@
 """In a real browser: the city HQ opens the progress down to a village and the records behind a
-figure, then one record."""
+figure, then one record; a county operator sends the county's unplaced records down at once."""
 
 import pytest
 
@@ -63,3 +63,39 @@ def test_hq_opens_progress_down_to_a_village_and_its_records(
     names.first.click()
     page.wait_for_url("**/screening/records/*/")
     assert "核查结果" in page.content()
+
+
+@pytest.mark.browser
+def test_county_operator_ticks_the_unplaced_records_and_sends_them_down(
+    live_world, live_server, browser_page, tmp_path
+):
+    county, township = live_world.home_county, live_world.home_township
+    path = tmp_path / "名单.csv"
+    unplaced = f"{county.name}不明小区8栋"
+    path.write_bytes(
+        csv_bytes(
+            [HEADER, row(1, "张三", ID_A, address=unplaced), row(2, "李四", ID_B, address=unplaced)]
+        )
+    )
+    screening_import(
+        actor=_actor(live_world, "comprehensive"),
+        path=path,
+        filename=path.name,
+        options=ImportOptions(category="risk_area"),
+    )
+    page = browser_page
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("input[name=username]", "county_operator")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(live_server.url + "/")
+
+    here = f"/screening/records/?region={county.code}&here=1"
+    page.goto(live_server.url + here)
+    page.check("[data-check-all]")  # ticks every record of the page
+    assert page.locator("input[name=record]:checked").count() == 2
+    page.select_option("#bulk-region", township.code)
+    page.click("#bulk-reassign button[type=submit]")
+    page.wait_for_url(f"**{here}")
+    assert "已改派 2 条记录" in page.inner_text("body")
+    assert page.locator("input[name=record]").count() == 0

@@ -272,11 +272,15 @@ def my_records(*, actor: Actor, closed: bool = False, limit: int = 200) -> list[
 
 
 def my_counts(*, actor: Actor) -> dict[str, Any]:
+    """The actor's open, closed and overdue records, and the open ones placed on its region
+    itself (`unplaced`: their address named nothing finer). One query."""
     base = records_visible(actor).filter(merge_kind=MergeKind.NONE, invalid=False)
+    is_open = ~Q(status=Status.CLOSED)
     return base.aggregate(
-        open=Count("status", filter=~Q(status=Status.CLOSED)),
+        open=Count("status", filter=is_open),
         closed=Count("status", filter=Q(status=Status.CLOSED)),
-        overdue=Count("status", filter=~Q(status=Status.CLOSED) & Q(deadline__lt=timezone.now())),
+        overdue=Count("status", filter=is_open & Q(deadline__lt=timezone.now())),
+        unplaced=Count("status", filter=is_open & Q(region_id=actor.region.code)),
     )
 
 

@@ -1,5 +1,6 @@
-"""The home page's screening work: records to verify (for those who verify them) and records
-past their deadline in the actor's scope. One query."""
+"""The home page's screening work: records to verify (for those who verify them), records
+past their deadline in the actor's scope, and records placed on the actor's own region (above
+a village) waiting to be sent down. One query."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from fangkong.core.actor import Actor
 from fangkong.core.roles import Perm
 from fangkong.core.todo import Todo
 
+from .links import VILLAGE_LENGTH
 from .selectors import my_counts
 
 
@@ -21,4 +23,14 @@ def home_todo(actor: Actor) -> list[Todo]:
         todos.append(Todo(_("排查对象待核实"), counts["open"], "screening:mine"))
     if counts["overdue"]:
         todos.append(Todo(_("排查对象已逾期"), counts["overdue"], "screening:overdue", urgent=True))
+    code = actor.region.code
+    if counts["unplaced"] and actor.can(Perm.SCREENING_VERIFY) and len(code) < VILLAGE_LENGTH:
+        todos.append(
+            Todo(
+                _("排查对象待分派到下级"),
+                counts["unplaced"],
+                "screening:records",
+                query=f"region={code}&here=1",
+            )
+        )
     return todos

@@ -36,6 +36,21 @@ def test_a_grid_worker_sees_the_records_to_verify_and_those_overdue(client, worl
     }
 
 
+def test_a_county_operator_sees_the_records_waiting_to_be_sent_down(client, world, run_import):
+    run_import(
+        csv_bytes(
+            [
+                HEADER,
+                row(1, "张三", ID_A, address="吉首市不明小区8栋"),
+                row(2, "李四", ID_B, address=VILLAGE_ADDRESS),
+            ]
+        )
+    )
+    waiting = todos(client, world, "county_operator")["排查对象待分派到下级"]
+    assert waiting == ("/screening/records/?region=433101&amp;here=1", "1")
+    assert "排查对象待分派到下级" not in todos(client, world, "grid_worker")
+
+
 def test_nothing_waiting_shows_a_zero_and_no_overdue_line(client, world):
     assert todos(client, world, "grid_worker") == {"排查对象待核实": ("/screening/mine/", "0")}
 

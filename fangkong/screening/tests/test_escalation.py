@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from fangkong.audit.models import ChangeEntry
+from fangkong.notifications.models import Notification
 from fangkong.screening import selectors
 from fangkong.screening.display import badge, countdown
 from fangkong.screening.models import ScreeningRecord
@@ -53,6 +54,13 @@ def test_overdue_shows_on_read_and_escalates_to_the_level_above(
     assert records[2].escalated_to_id == "433101002"  # village → township
     assert records[3].escalated_to_id == "433101"  # township → county
     assert ChangeEntry.objects.filter(action="screening.record.escalated").count() == 2
+    alerts = {n.region_id: n for n in Notification.objects.filter(kind="screening.escalated")}
+    assert sorted(alerts) == ["433101", "433101002"]
+    assert alerts["433101"].message == f"批次 #{batch.pk}：1 条排查记录逾期未反馈，已上报本级督办"
+    assert alerts["433101"].link == (
+        f"/screening/records/?batch={batch.pk}&region=433101&status=overdue"
+    )
     call_command("screening-escalate")  # nothing new to escalate
+    assert Notification.objects.filter(kind="screening.escalated").count() == 2
     assert ChangeEntry.objects.filter(action="screening.record.escalated").count() == 2
     assert "escalated 0" in capsys.readouterr().out.splitlines()[-1]

@@ -17,6 +17,28 @@ def _actor(world, key) -> Actor:
     return Actor.build(user=user, region=assignment.region, role=assignment.role)
 
 
+def _two_people_at(world, tmp_path, address: str) -> None:
+    """A list of two people living at the address, imported by the city's comprehensive group."""
+    path = tmp_path / "名单.csv"
+    rows = [row(1, "张三", ID_A, address=address), row(2, "李四", ID_B, address=address)]
+    path.write_bytes(csv_bytes([HEADER, *rows]))
+    screening_import(
+        actor=_actor(world, "comprehensive"),
+        path=path,
+        filename=path.name,
+        options=ImportOptions(category="risk_area"),
+    )
+
+
+def _signed_in(page, live_server, username: str):
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(live_server.url + "/")
+    return page
+
+
 @pytest.mark.browser
 def test_hq_opens_progress_down_to_a_village_and_its_records(
     live_world, live_server, browser_page, tmp_path
@@ -26,25 +48,8 @@ def test_hq_opens_progress_down_to_a_village_and_its_records(
         live_world.home_township,
         live_world.home_village,
     )
-    path = tmp_path / "名单.csv"
-    address = f"{county.name}{township.name}{village.name}"
-    path.write_bytes(
-        csv_bytes(
-            [HEADER, row(1, "张三", ID_A, address=address), row(2, "李四", ID_B, address=address)]
-        )
-    )
-    screening_import(
-        actor=_actor(live_world, "comprehensive"),
-        path=path,
-        filename=path.name,
-        options=ImportOptions(category="risk_area"),
-    )
-    page = browser_page
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=username]", "comprehensive")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(live_server.url + "/")
+    _two_people_at(live_world, tmp_path, f"{county.name}{township.name}{village.name}")
+    page = _signed_in(browser_page, live_server, "comprehensive")
 
     page.goto(live_server.url + "/screening/progress/")
     page.click(f"table.list td[data-label='区划'] a:text-is('{county.name}')")
@@ -70,25 +75,8 @@ def test_county_operator_ticks_the_unplaced_records_and_sends_them_down(
     live_world, live_server, browser_page, tmp_path
 ):
     county, township = live_world.home_county, live_world.home_township
-    path = tmp_path / "名单.csv"
-    unplaced = f"{county.name}不明小区8栋"
-    path.write_bytes(
-        csv_bytes(
-            [HEADER, row(1, "张三", ID_A, address=unplaced), row(2, "李四", ID_B, address=unplaced)]
-        )
-    )
-    screening_import(
-        actor=_actor(live_world, "comprehensive"),
-        path=path,
-        filename=path.name,
-        options=ImportOptions(category="risk_area"),
-    )
-    page = browser_page
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=username]", "county_operator")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(live_server.url + "/")
+    _two_people_at(live_world, tmp_path, f"{county.name}不明小区8栋")
+    page = _signed_in(browser_page, live_server, "county_operator")
 
     here = f"/screening/records/?region={county.code}&here=1"
     page.goto(live_server.url + here)

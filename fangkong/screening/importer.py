@@ -35,6 +35,7 @@ from fangkong.imports.headers import find_header, is_blank
 from fangkong.imports.jobs import file_sha256, remembered_mappings
 from fangkong.imports.readers import FileRefused, TableSource, csv_lines, open_table
 
+from .alerts import list_arrived
 from .matching import AddressMatcher, level_name
 from .merge import finish_list
 from .models import ScreeningBatch
@@ -99,9 +100,12 @@ def screening_import(
     if options.category not in PersonCategory.values:
         return ImportResult(refused=_("未知的人员类别：%(c)s") % {"c": options.category})
     try:
-        return _import(actor, Path(path), filename, options, progress)
+        result = _import(actor, Path(path), filename, options, progress)
     except FileRefused as exc:
         return ImportResult(refused=str(exc))
+    if result.batch is not None:
+        list_arrived(result.batch)
+    return result
 
 
 def _import(actor, path, filename, options, progress) -> ImportResult:

@@ -325,7 +325,7 @@ def reassign_targets(*, actor: Actor, record: ScreeningRecord) -> list[Region]:
 
 def region_targets(*, actor: Actor, region: Region) -> list[Region]:
     """Where records placed on this region may go: its children, and first its parent, when
-    that is a county or below and within the actor's scope."""
+    that lies within the actor's scope (the city at the highest, never the province)."""
     length = CHILD_CODE_LENGTH.get(len(region.code))
     targets = []
     if length:

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from urllib.parse import urlencode
 
 from django.db import transaction
 from django.db.models import Count
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +20,7 @@ from fangkong.core.errors import NotFound, ValidationFailed
 from fangkong.core.roles import Perm
 from fangkong.regions.models import Region
 
+from .alerts import records_escalated
 from .merge import mirror_into_merged
 from .models import Outcome, OutgoingRepush, ScreeningRecord, Status
 from .sql import table
@@ -311,22 +310,6 @@ def escalate_overdue(*, actor: Actor, now: dt.datetime | None = None) -> int:
                 region_code=parent,
                 changes={"batch": batch_id, "records": n, "to": parent},
             )
-            _escalation_alert(batch_id=batch_id, region_code=parent, records=n)
+            records_escalated(batch_id=batch_id, region_code=parent, records=n)
             total += n
     return total
-
-
-def _escalation_alert(*, batch_id: int, region_code: str, records: int) -> None:
-    """The level a list's overdue records were reported to hears of it once, with a link to
-    them (the records overdue in its area for that list)."""
-    from fangkong.notifications.services import notify
-
-    query = urlencode({"batch": batch_id, "region": region_code, "status": "overdue"})
-    notify(
-        region_code=region_code,
-        kind="screening.escalated",
-        message=_("批次 #%(batch)s：%(n)s 条排查记录逾期未反馈，已上报本级督办")
-        % {"batch": batch_id, "n": records},
-        link=f"{reverse('screening:records')}?{query}",
-        level="danger",
-    )

@@ -400,6 +400,8 @@ class SheetJob(ScopedModel):
     role = models.CharField(_("角色"), max_length=32)
     created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # Not stored: what a record list was narrowed to, as sheetjobs._describe words it.
+    narrowed: str = ""
 
     class Meta:
         verbose_name = _("表格生成任务")

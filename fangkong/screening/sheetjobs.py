@@ -145,22 +145,20 @@ def _finish(job: SheetJob, *, status: str, message: str = "") -> None:
 
 
 def sheet_jobs_mine(*, actor: Actor, limit: int = 20) -> list[SheetJob]:
-    """The actor's latest jobs, each with `narrowed`: what a record list was narrowed to (its
-    region's name and its status tab), for the list of sheets. Two queries."""
+    """The actor's latest jobs, each with `narrowed` (see _describe). Two queries."""
     actor.require(Perm.SCREENING_MANAGE)
-    jobs = list(_mine(actor).select_related("batch")[:limit])
+    return _describe(list(_mine(actor).select_related("batch")[:limit]))
+
+
+def _describe(jobs: list[SheetJob]) -> list[SheetJob]:
+    """Give each job `narrowed`: what a record list was narrowed to (its region's name and its
+    status tab), as its page and the list of sheets show it. One query."""
     codes = {job.filters.get("region") for job in jobs} - {None, ""}
     names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
     tabs = dict(TABS)
     for job in jobs:
-        job.narrowed = " · ".join(
-            str(part)
-            for part in (
-                names.get(job.filters.get("region", ""), ""),
-                tabs.get(job.filters.get("status", "")),
-            )
-            if part
-        )
+        parts = (names.get(job.filters.get("region", "")), tabs.get(job.filters.get("status")))
+        job.narrowed = " · ".join(str(part) for part in parts if part)
     return jobs
 
 
@@ -168,9 +166,10 @@ def sheet_job_get(*, actor: Actor, pk: int) -> SheetJob:
     """The actor's own job; anyone else's, in scope or not, is NotFound like a missing one."""
     actor.require(Perm.SCREENING_MANAGE)
     try:
-        return _mine(actor).select_related("batch").get(pk=pk)
+        job = _mine(actor).select_related("batch").get(pk=pk)
     except SheetJob.DoesNotExist:
         raise NotFound(SheetJob._meta.verbose_name) from None
+    return _describe([job])[0]
 
 
 def _mine(actor: Actor):

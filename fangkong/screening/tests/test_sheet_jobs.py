@@ -119,6 +119,7 @@ def test_a_long_record_list_keeps_its_filters_and_masks(client, world, batch):
     assert AccessEntry.objects.get().row_count == 3
     listed = client.get(reverse("screening:sheets")).content.decode()
     assert "吉首市 · 待签收" in listed
+    assert "吉首市 · 待签收" in client.get(asked["Location"]).content.decode()
 
 
 def test_the_list_of_sheets_runs_the_same_queries_however_many(client, world, batch):

@@ -547,8 +547,8 @@ def _sheet_timing(county) -> dict:
 
 def _feedback_timings() -> dict:
     """The million-row batch's feedback: a page of 1,000 rows over the API at its start, middle
-    and end, for the city and for the county (median of 3); and the whole sheet, as the sheets
-    worker writes it (once)."""
+    and end by offset, and the last again by row number (`after`), for the city and for the
+    county (median of 3); and the whole sheet, as the sheets worker writes it (once)."""
     from fangkong.core.actor import Actor
     from fangkong.core.roles import Role
     from fangkong.regions.models import Region
@@ -568,6 +568,15 @@ def _feedback_timings() -> dict:
                 runs.append(time.perf_counter() - started)
             assert len(page["rows"]) == 1000
             timings["pages"][f"{code} {where} ({offset:,})"] = statistics.median(runs) * 1000
+        # The last page again, walked to by row number (`after`) as a client reading it all would.
+        after = page["rows"][0]["row"] - 1
+        runs = []
+        for _ in range(3):
+            started = time.perf_counter()
+            page = feedback_page(actor=actor, batch=batch, offset=0, limit=1000, after=after)
+            runs.append(time.perf_counter() - started)
+        assert len(page["rows"]) == 1000
+        timings["pages"][f"{code} last by row number"] = statistics.median(runs) * 1000
     city = Actor.build(user=None, region=Region.objects.get(code="4331"), role=Role.OPERATOR)
     started = time.perf_counter()
     path, rows = write_feedback(actor=city, batch=batch)

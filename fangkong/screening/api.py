@@ -162,16 +162,19 @@ def batch_detail(request, batch_id: int):
 
 
 @router.get("/batches/{batch_id}/feedback", summary="Per-row results in the sender's order")
-def batch_feedback(request, batch_id: int, offset: int = 0, limit: int = 1000):
-    """A page of rows (at most 5,000) from `offset`; `next_offset` is the next page's, null
-    after the last; `total` counts the rows in the token's region."""
+def batch_feedback(
+    request, batch_id: int, offset: int = 0, limit: int = 1000, after: int | None = None
+):
+    """A page of rows (at most 5,000), in the sender's row order, from `offset` (`total`
+    counts the rows in the token's region; `next_offset` is the next page's, null after the
+    last) or from the row after row number `after` (`next_after` is the next page's, null after
+    the last; `total` is not counted). Walking a long list, `after` keeps every page as fast as
+    the first."""
     actor = request.actor
     actor.require(Perm.SCREENING_MANAGE)
     batch = selectors.batch_get(actor=actor, pk=batch_id)
-    return {
-        "batch": batch.pk,
-        **feedback_page(actor=actor, batch=batch, offset=offset, limit=limit),
-    }
+    page = feedback_page(actor=actor, batch=batch, offset=offset, limit=limit, after=after)
+    return {"batch": batch.pk, **page}
 
 
 def _region(actor, code: str):

@@ -134,29 +134,32 @@ def feedback_rows(*, actor: Actor, batch: ScreeningBatch) -> Iterator[tuple[dict
         yield record, _result(record, labels)
 
 
-def feedback_page(*, actor: Actor, batch: ScreeningBatch, offset: int, limit: int) -> dict:
-    """One page of results. The page starts at the row number found `offset` rows into the
-    (batch, row number) index, so a page deep in a million-row list joins the names of its own
-    rows only (an OFFSET would join them for every row it skips)."""
+def feedback_page(
+    *, actor: Actor, batch: ScreeningBatch, offset: int, limit: int, after: int | None = None
+) -> dict:
+    """One page of results, from `offset` or, faster for walking a long list, from the row
+    after row number `after`. From an offset the page starts at the row number found `offset`
+    rows into the (batch, row number) index, so a page deep in a million-row list joins the
+    names of its own rows only (an OFFSET would join them for every row it skips); from `after`
+    it starts there at once, and the total is not counted (null)."""
     limit = max(1, min(limit, PAGE_LIMIT))
-    offset = max(0, offset)
     records = _batch_records(actor, batch)
-    total = records.count()
-    first = list(records.values_list("row_number", flat=True)[offset : offset + 1])
+    total = None
+    if after is None:
+        offset = max(0, offset)
+        total = records.count()
+        first = list(records.values_list("row_number", flat=True)[offset : offset + 1])
+        start = records.filter(row_number__gte=first[0]) if first else records.none()
+    else:
+        offset, start = 0, records.filter(row_number__gt=after)
     labels = Labels()
-    rows = (
-        [
-            _result(record, labels)
-            for record in records.filter(row_number__gte=first[0]).values(*RESULT_FIELDS)[:limit]
-        ]
-        if first
-        else []
-    )
+    rows = [_result(record, labels) for record in start.values(*RESULT_FIELDS)[:limit]]
     following = offset + len(rows)
     return {
         "total": total,
-        "offset": offset,
-        "next_offset": following if following < total else None,
+        "offset": offset if after is None else None,
+        "next_offset": following if total is not None and following < total else None,
+        "next_after": rows[-1]["row"] if len(rows) == limit else None,
         "rows": rows,
     }
 

@@ -81,6 +81,17 @@ def test_feedback_pages_follow_the_rows_in_the_tokens_region(client, world):
     beyond = client.get(url, {"offset": 9}, **county).json()
     assert beyond["rows"] == [] and beyond["next_offset"] is None and beyond["total"] == 4
 
+    def walk_after(headers, limit):
+        pages, after = [], 0
+        while after is not None:
+            page = client.get(url, {"after": after, "limit": limit}, **headers).json()
+            pages.append([r["row"] for r in page["rows"]])
+            after = page["next_after"]
+        return pages
+
+    assert walk_after(city, 4) == [[2, 3, 4, 5], [6, 7]]
+    assert walk_after(county, 2) == [[2, 4], [5, 7], []]  # a full last page: one more, empty
+
 
 def test_outsider_token_gets_404_and_grid_worker_cannot_submit(client, world):
     headers = bearer(world, world.city)

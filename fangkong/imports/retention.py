@@ -10,6 +10,7 @@ period."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.conf import settings
@@ -45,16 +46,17 @@ def uploads_purge(*, now: dt.datetime | None = None) -> dict[str, int]:
             counts["abandoned"] += 1
         job.save(update_fields=fields)
         counts["jobs"] += 1
-    counts["orphans"] = _orphans_purge(cutoff)
+    kept = ImportJob.objects.exclude(path="").values_list("path", flat=True)
+    counts["orphans"] = strays_remove(upload_dir(), kept, cutoff)
     return counts
 
 
-def _orphans_purge(cutoff: dt.datetime) -> int:
-    referenced = {
-        Path(p).name for p in ImportJob.objects.exclude(path="").values_list("path", flat=True)
-    }
+def strays_remove(folder: Path, kept: Iterable[str], cutoff: dt.datetime) -> int:
+    """Remove the files of a private folder that no job refers to (`kept`: the paths jobs
+    hold) and that were last written before the cutoff; the number removed."""
+    referenced = {Path(p).name for p in kept}
     removed = 0
-    for path in upload_dir().iterdir():
+    for path in folder.iterdir():
         if path.is_file() and path.name not in referenced:
             modified = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
             if modified < cutoff:

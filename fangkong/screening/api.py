@@ -16,12 +16,12 @@ from fangkong.core.errors import ValidationFailed
 from fangkong.core.roles import Perm
 from fangkong.imports.jobs import job_create
 from fangkong.imports.models import ImportJob
-from fangkong.regions.selectors import region_get
 
 from . import selectors
 from .feedback import feedback_page
 from .importer import MAPPING_KIND
 from .links import FIGURES as FIGURE_KEYS
+from .params import batch_or_none, region_or_none
 from .tasks import import_list
 
 router = Router(tags=["screening"])
@@ -177,10 +177,6 @@ def batch_feedback(
     return {"batch": batch.pk, **page}
 
 
-def _region(actor, code: str):
-    return region_get(actor=actor, code=code) if code else None
-
-
 def _figures(row: dict[str, Any]) -> dict[str, Any]:
     return {key: row[key] for key in (*FIGURE_KEYS, "four_clear_rate", "closed_rate")}
 
@@ -190,8 +186,8 @@ def progress(request, region: str = "", batch: int | None = None):
     """The actor's region, or a region below it (?region=), opened one level down; with
     ?batch=, that batch's progress only (its people once each, repeats in its file left out)."""
     actor = request.actor
-    within = _region(actor, region)
-    item = selectors.batch_get(actor=actor, pk=batch) if batch is not None else None
+    within = region_or_none(actor, region)
+    item = batch_or_none(actor, batch)
     page = selectors.progress_page(actor=actor, batch=item, region=within)
     total = (
         selectors.batch_progress(actor=actor, batch=item, region=within)
@@ -220,8 +216,8 @@ def records(
     page: int = 1,
 ):
     actor = request.actor
-    within = _region(actor, region)
-    item = selectors.batch_get(actor=actor, pk=batch) if batch is not None else None
+    within = region_or_none(actor, region)
+    item = batch_or_none(actor, batch)
     listed = selectors.record_page(
         actor=actor,
         batch=item,

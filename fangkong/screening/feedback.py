@@ -8,7 +8,6 @@ list is; a long list's sheet is written by the task worker (sheetjobs.py).
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -27,7 +26,7 @@ from .listsheet import Labels, Progress, too_long_to_wait
 from .models import MergeKind, ScreeningBatch, ScreeningRecord, SheetKind
 from .rows import IDENTIFIER_FIELDS, SYNONYMS
 from .selectors import invalid_records, records_visible
-from .sheets import DIRECT_ROWS, streamed_workbook
+from .sheets import DIRECT_ROWS, streamed_workbook, temporary_xlsx
 
 # Not translated: the sheet goes back to the sender (the province) beside its own Chinese columns.
 RESULT_COLUMNS = [
@@ -216,18 +215,6 @@ def _write_feedback(
     return path, count
 
 
-def feedback_logged(*, actor: Actor, batch: ScreeningBatch, purpose: str, rows: int) -> None:
-    access_record(
-        actor=actor,
-        kind="export",
-        purpose=purpose,
-        region_code=actor.region.code,
-        subject=f"screening batch {batch.pk} feedback",
-        row_count=rows,
-        fields=["document_number", "phone"],
-    )
-
-
 def errors_count(*, actor: Actor, batch: ScreeningBatch) -> int:
     return invalid_records(actor=actor, batch=batch).count()
 
@@ -239,10 +226,7 @@ def write_errors(
     path: str | None = None,
     progress: Progress | None = None,
 ) -> tuple[str, int]:
-    if path is None:
-        handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
-        handle.close()
-        path = handle.name
+    path = path or temporary_xlsx()
     columns = _identifier_columns(batch)
     records = invalid_records(actor=actor, batch=batch).values(*CELL_FIELDS, "errors")
     count = error_report_to(
@@ -257,42 +241,42 @@ def write_errors(
     return path, count
 
 
-def errors_logged(*, actor: Actor, batch: ScreeningBatch, purpose: str, rows: int) -> None:
-    access_record(
-        actor=actor,
-        kind="export",
-        purpose=purpose,
-        region_code=actor.region.code,
-        subject=f"screening batch {batch.pk} errors",
-        row_count=rows,
-        fields=["document_number", "phone"],
-    )
-
-
 @dataclass(frozen=True)
 class BatchSheet:
-    """A sheet of one batch's rows: how many rows it has, how it is written, how its download
-    is logged, and why."""
+    """A sheet of one batch's rows: how many rows it has, how it is written, what its download
+    is logged as, and why."""
 
     count: Callable[..., int]
     write: Callable[..., tuple[str, int]]
-    logged: Callable[..., None]
+    subject: str  # after "screening batch <pk>" in the access log
     purpose: Promise
     filename: str  # formatted with the batch's pk
+
+    def logged(self, *, actor: Actor, batch: ScreeningBatch, rows: int) -> None:
+        """A download of the sheet, written to the access log: its identifiers are in plain."""
+        access_record(
+            actor=actor,
+            kind="export",
+            purpose=str(self.purpose),
+            region_code=actor.region.code,
+            subject=f"screening batch {batch.pk} {self.subject}",
+            row_count=rows,
+            fields=["document_number", "phone"],
+        )
 
 
 BATCH_SHEETS: dict[str, BatchSheet] = {
     SheetKind.FEEDBACK: BatchSheet(
         feedback_count,
         write_feedback,
-        feedback_logged,
+        "feedback",
         gettext_lazy("向来文单位反馈核查结果"),
         "核查反馈-批次{pk}.xlsx",
     ),
     SheetKind.ERRORS: BatchSheet(
         errors_count,
         write_errors,
-        errors_logged,
+        "errors",
         gettext_lazy("更正名单错误后重新导入"),
         "errors-{pk}.xlsx",
     ),
@@ -308,7 +292,7 @@ def batch_sheet_now(*, actor: Actor, batch: ScreeningBatch, kind: str) -> str:
     if total > DIRECT_ROWS:
         raise too_long_to_wait(total)
     path, rows = sheet.write(actor=actor, batch=batch)
-    sheet.logged(actor=actor, batch=batch, purpose=str(sheet.purpose), rows=rows)
+    sheet.logged(actor=actor, batch=batch, rows=rows)
     return path
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.audit.models import AccessKind
 from fangkong.audit.services import access_record
@@ -23,6 +24,7 @@ from .models import Outcome, ScreeningRecord, Status
 from .sheets import DIRECT_ROWS, streamed_workbook
 
 CHUNK = 2000
+RECORDS_PURPOSE = gettext_lazy("导出核查名单跟踪核查")
 
 
 def _columns() -> list[str]:

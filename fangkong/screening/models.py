@@ -313,6 +313,11 @@ class ScreeningRecord(ScopedModel):
     def is_open(self) -> bool:
         return self.status != Status.CLOSED
 
+    @property
+    def reassignable(self) -> bool:
+        """Open, its own (not merged into another record) and complete: it may be moved."""
+        return self.is_open and not self.invalid and self.merged_into_id is None
+
 
 class PersonSource(models.Model):
     """A list that named an already known person: the person's screening history."""

@@ -16,19 +16,27 @@ from .models import ScreeningBatch
 def region_param(request) -> Region | None:
     """The region a progress page or record list is narrowed to (?region=), or None; one
     the actor does not see is NotFound, like a missing one."""
-    code = request.GET.get("region", "")
-    return region_get(actor=request.actor, code=code) if code else None
+    return region_or_none(request.actor, request.GET.get("region", ""))
+
+
+def region_or_none(actor: Actor, code: str) -> Region | None:
+    """The region of a code the actor sees (NotFound otherwise), or None without a code."""
+    return region_get(actor=actor, code=code) if code else None
+
+
+def batch_or_none(actor: Actor, pk: int | str | None) -> ScreeningBatch | None:
+    """The batch of an id the actor sees (NotFound otherwise), or None without an id."""
+    from . import selectors
+
+    return selectors.batch_get(actor=actor, pk=pk) if pk not in (None, "") else None
 
 
 def record_filters(actor: Actor, query) -> dict[str, Any]:
     """A record list's filters from its query (the page's, or a form asking for its sheet):
     batch, region (and `here`), status. A batch or region the actor does not see is NotFound."""
-    from . import selectors
-
-    code, batch_id = query.get("region", ""), query.get("batch", "")
-    region = region_get(actor=actor, code=code) if code else None
+    region = region_or_none(actor, query.get("region", ""))
     return {
-        "batch": selectors.batch_get(actor=actor, pk=batch_id) if batch_id else None,
+        "batch": batch_or_none(actor, query.get("batch", "")),
         "region": region,
         "here": region is not None and query.get("here") == "1",
         "status": query.get("status", ""),

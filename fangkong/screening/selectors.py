@@ -72,7 +72,7 @@ def batch_list(*, actor: Actor, limit: int = 30) -> list[ScreeningBatch]:
     return list(ScreeningBatch.objects.visible_to(actor).order_by("-received_at", "-id")[:limit])
 
 
-def batch_get(*, actor: Actor, pk: int) -> ScreeningBatch:
+def batch_get(*, actor: Actor, pk: int | str) -> ScreeningBatch:
     actor.require(Perm.SCREENING_VIEW)
     try:
         return ScreeningBatch.objects.visible_to(actor).get(pk=pk)

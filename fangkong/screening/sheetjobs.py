@@ -19,17 +19,16 @@ from django.utils.translation import gettext as _
 from fangkong.core.actor import Actor
 from fangkong.core.errors import NotFound, ValidationFailed
 from fangkong.core.roles import Perm
+from fangkong.imports.retention import strays_remove
 from fangkong.regions.models import Region
 from fangkong.regions.selectors import region_get
 
 from . import selectors
 from .feedback import BATCH_SHEETS
 from .links import TABS
-from .listsheet import record_list_logged, write_record_list
+from .listsheet import RECORDS_PURPOSE, record_list_logged, write_record_list
 from .models import ScreeningBatch, SheetJob, SheetKind, SheetStatus
 from .sheets import MAX_ROWS
-
-RECORDS_PURPOSE = "导出核查名单跟踪核查"
 
 
 def sheet_dir() -> Path:
@@ -185,15 +184,12 @@ def sheet_job_file(*, actor: Actor, job: SheetJob) -> Path:
         raise ValidationFailed(_("表格尚未生成或已过保存期限删除，请重新生成"))
     if job.kind in BATCH_SHEETS:
         assert job.batch is not None
-        sheet = BATCH_SHEETS[job.kind]
-        sheet.logged(
-            actor=actor, batch=job.batch, purpose=str(sheet.purpose), rows=job.rows_written
-        )
+        BATCH_SHEETS[job.kind].logged(actor=actor, batch=job.batch, rows=job.rows_written)
     else:
         record_list_logged(
             actor=actor,
             region_code=job.filters.get("region") or actor.scope_prefix,
-            purpose=_(RECORDS_PURPOSE),
+            purpose=str(RECORDS_PURPOSE),
             rows=job.rows_written,
         )
     return path
@@ -218,12 +214,6 @@ def sheets_purge(*, now: dt.datetime | None = None) -> dict[str, int]:
             job.message = _("表格未能生成，请重新生成")
             counts["abandoned"] += 1
         job.save(update_fields=["path", "status", "finished_at", "message"])
-    referenced = {
-        Path(p).name for p in SheetJob.objects.exclude(path="").values_list("path", flat=True)
-    }
-    for path in sheet_dir().iterdir():
-        modified = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
-        if path.is_file() and path.name not in referenced and modified < cutoff:
-            path.unlink(missing_ok=True)
-            counts["orphans"] += 1
+    kept = SheetJob.objects.exclude(path="").values_list("path", flat=True)
+    counts["orphans"] = strays_remove(sheet_dir(), kept, cutoff)
     return counts

@@ -19,15 +19,19 @@ DIRECT_ROWS = 20_000
 MAX_ROWS = 1_048_575
 
 
+def temporary_xlsx() -> str:
+    """The path of a new empty temporary file for a sheet; whoever sends it removes it."""
+    handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
+    handle.close()
+    return handle.name
+
+
 def streamed_workbook(
     title: str, header: list[str], path: str | None = None
 ) -> tuple[str, xlsxwriter.Workbook, Worksheet]:
     """A new workbook at `path` (default: a temporary file), its one sheet headed by `header`
     in bold; the caller writes the rows from row 1, closes the workbook and sends the path."""
-    if path is None:
-        handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
-        handle.close()
-        path = handle.name
+    path = path or temporary_xlsx()
     workbook = xlsxwriter.Workbook(
         path,
         {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},

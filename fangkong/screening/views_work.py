@@ -21,7 +21,7 @@ from . import selectors, services
 from .display import countdown, decorate
 from .forms import MEASURES, VerifyForm
 from .links import records_url, status_tabs
-from .listsheet import record_list_sheet
+from .listsheet import RECORDS_PURPOSE, record_list_sheet
 from .params import opened_at, page_number, record_filters, region_param, region_trail
 from .reveal import record_reveal
 from .sheets import DIRECT_ROWS, sheet_download
@@ -166,7 +166,7 @@ def records(request):
 def _bulk_targets(actor, region, here: bool, records) -> list:
     """A list of the records placed on a region itself (`here`) may be moved several at once,
     when the page holds one that may move (open, its own, complete)."""
-    movable = any(r.is_open and not r.invalid and not r.merged_into_id for r in records)
+    movable = any(r.reassignable for r in records)
     if region is None or not here or not movable or not actor.can(Perm.SCREENING_VERIFY):
         return []
     return selectors.region_targets(actor=actor, region=region)
@@ -201,7 +201,7 @@ def records_sheet(request):
             actor=actor,
             records=selectors.record_rows(actor=actor, **filters),
             region_code=region.code if region else actor.scope_prefix,
-            purpose=_("导出核查名单跟踪核查"),
+            purpose=str(RECORDS_PURPOSE),
         )
     except ValidationFailed as exc:
         flash_errors(request, exc)

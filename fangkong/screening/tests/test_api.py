@@ -67,12 +67,13 @@ def test_feedback_pages_follow_the_rows_in_the_tokens_region(client, world):
     batch = _submit_json(client, city, rows).json()["batch"]
     url = f"/api/v1/screening/batches/{batch}/feedback"
 
-    def walk(headers, limit):
-        pages, offset = [], 0
-        while offset is not None:
-            page = client.get(url, {"offset": offset, "limit": limit}, **headers).json()
+    def walk(headers, limit, by="offset"):
+        """Every page's rows, following next_<by>; with the total of the last page."""
+        pages, at = [], 0
+        while at is not None:
+            page = client.get(url, {by: at, "limit": limit}, **headers).json()
             pages.append([r["row"] for r in page["rows"]])
-            offset = page["next_offset"]
+            at = page[f"next_{by}"]
         return page["total"], pages
 
     assert walk(city, 4) == (6, [[2, 3, 4, 5], [6, 7]])
@@ -81,16 +82,9 @@ def test_feedback_pages_follow_the_rows_in_the_tokens_region(client, world):
     beyond = client.get(url, {"offset": 9}, **county).json()
     assert beyond["rows"] == [] and beyond["next_offset"] is None and beyond["total"] == 4
 
-    def walk_after(headers, limit):
-        pages, after = [], 0
-        while after is not None:
-            page = client.get(url, {"after": after, "limit": limit}, **headers).json()
-            pages.append([r["row"] for r in page["rows"]])
-            after = page["next_after"]
-        return pages
-
-    assert walk_after(city, 4) == [[2, 3, 4, 5], [6, 7]]
-    assert walk_after(county, 2) == [[2, 4], [5, 7], []]  # a full last page: one more, empty
+    assert walk(city, 4, by="after")[1] == [[2, 3, 4, 5], [6, 7]]
+    # A full last page: one more, empty.
+    assert walk(county, 2, by="after")[1] == [[2, 4], [5, 7], []]
 
 
 def test_outsider_token_gets_404_and_grid_worker_cannot_submit(client, world):

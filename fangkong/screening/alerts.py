@@ -22,7 +22,11 @@ COUNTY_LENGTH = CODE_LENGTHS[Level.COUNTY]
 def list_arrived(batch: ScreeningBatch) -> int:
     """One alert per county the list's people were placed in, with their number, the deadline
     and a link to the list opened at the county; one to the city for those it must place
-    itself. One query for the counts. Returns the number of alerts."""
+    itself. One query for the counts. Returns the number of alerts.
+
+    Counted for the platform, not through the importer's scope: a list's people may live in
+    counties its importer does not see, and each of those counties must hear of them. Only
+    counts leave here, and each alert is read within its own region's scope."""
     people = (
         ScreeningRecord.objects.filter(batch=batch, invalid=False)
         .exclude(merge_kind=MergeKind.FILE)

@@ -28,9 +28,13 @@ def field_label(object_type: str, field: str) -> str:
     if model is None:
         return field
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        model_field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return field
+    if model_field.auto_created and not model_field.concrete:
+        # A reverse relation (a count of the records a change touched) has no label of its own.
+        return str(model_field.related_model._meta.verbose_name_plural)
+    return str(model_field.verbose_name)
 
 
 def _shown(value) -> str:

@@ -47,6 +47,7 @@ def checkpoints(request):
         row.tally = tallies.get(row.pk, {})
     return render(request, "checkpoints/list.html", {
         "checkpoints": rows, "can_manage": actor.can(Perm.CHECKPOINTS_MANAGE),
+        "can_check": actor.can(Perm.CHECKPOINTS_CHECK),
     })  # fmt: skip
 
 
@@ -150,4 +151,5 @@ def tally(request, code: str):
     return render(request, "checkpoints/tally.html", {
         "checkpoint": checkpoint, "figures": figures, "shift": shift, "start": start,
         "end": end, "recent": recent_checks(actor=actor, checkpoint=checkpoint),
+        "can_check": actor.can(Perm.CHECKPOINTS_CHECK),
     })  # fmt: skip

@@ -122,6 +122,21 @@ def test_change_page_lists_entries_with_labels(signed_in, change, make_registere
     assert 'class="list cards"' in html
 
 
+def test_change_counting_a_relation_reads_as_the_related_records(signed_in, change, world):
+    from fangkong.screening.models import ScreeningBatch
+
+    batch = ScreeningBatch.objects.create(
+        region=world.city, category="risk_area", source="checkpoint",
+        received_at=timezone.now(), deadline=timezone.now(),
+    )  # fmt: skip
+    change(obj=batch, changes={"records": 3, "rows": 0}, action="screening.batch.checks_taken_in")
+
+    response = signed_in("auditor").get(CHANGES)
+
+    assert response.status_code == 200
+    assert "排查记录：3" in response.content.decode()
+
+
 def test_access_page_lists_purposes(signed_in, access):
     access(purpose="电话核实行程", fields=["phone"])
 

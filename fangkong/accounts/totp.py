@@ -23,8 +23,9 @@ def provisioning_uri(*, secret: str, username: str) -> str:
 
 
 def qr_svg(uri: str) -> str:
-    """The otpauth:// URI as an inline SVG QR code (no script, no external image)."""
-    return segno.make(uri, error="m").svg_inline(scale=5, dark="#000", light="#fff")
+    """The otpauth:// URI as an inline SVG QR code (no script, no external image), sized by
+    its container (a viewBox and no fixed size) so that it fits a phone's screen."""
+    return segno.make(uri, error="m").svg_inline(dark="#000", light="#fff", omitsize=True)
 
 
 def matching_step(*, secret: str, code: str, after: int | None = None) -> int | None:

@@ -128,6 +128,8 @@ def test_qr_code_is_inline_svg_of_an_otpauth_uri():
     assert uri.startswith("otpauth://totp/") and f"secret={secret}" in uri
     svg = totp.qr_svg(uri)
     assert svg.startswith("<svg") and "<script" not in svg
+    # Sized by its container, so that it fits a phone's screen.
+    assert "viewBox" in svg and "width=" not in svg
 
 
 def test_user_may_turn_totp_off_but_a_sysadmin_may_not(client, world):

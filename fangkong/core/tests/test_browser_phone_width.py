@@ -1,0 +1,58 @@
+"""In a real browser at a phone's width: the pages of the roles that work on phones (grid
+workers, checkpoint, quarantine-site and laboratory staff) fit the screen; nothing makes the
+page scroll sideways. Each account walks the demo data from its home page."""
+
+import pytest
+
+from fangkong.demo.extensions import run_demo_extensions
+from fangkong.demo.world import DEMO_PASSWORD
+from fangkong.testing.walk import walk
+
+PHONE = {"width": 390, "height": 844}
+FIELD_ACCOUNTS = ["grid_worker", "county_checkpoint", "county_site", "county_lab"]
+# What sticks out past the screen's right edge, for the message.
+WIDER_THAN_SCREEN = """() => {
+    const edge = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= edge + 1) return [];
+    return [...document.querySelectorAll("body *")]
+        .filter((el) => el.getBoundingClientRect().right > edge + 1)
+        .slice(-3)
+        .map((el) => `${el.tagName.toLowerCase()}.${el.getAttribute("class") || ""}`);
+}"""
+
+
+def _too_wide(page, base: str) -> list[str]:
+    found = []
+
+    def open_page(url: str) -> str | None:
+        response = page.goto(base + url)
+        if response is None or response.status != 200:
+            return None
+        if not response.headers.get("content-type", "").startswith("text/html"):
+            return None
+        if sticking_out := page.evaluate(WIDER_THAN_SCREEN):
+            found.append(f"{url}: {', '.join(sticking_out)}")
+        return page.content()
+
+    for _ in walk(open_page, limit=60):
+        pass
+    return found
+
+
+@pytest.mark.browser
+def test_field_roles_pages_fit_a_phone(live_world, live_server, browser_page):
+    run_demo_extensions(live_world, seed=7)
+    page = browser_page
+    page.set_viewport_size(PHONE)
+    too_wide = {}
+    for username in FIELD_ACCOUNTS:
+        page.context.clear_cookies()
+        page.goto(live_server.url + "/accounts/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(live_server.url + "/")
+        if found := _too_wide(page, live_server.url):
+            too_wide[username] = found
+
+    assert too_wide == {}

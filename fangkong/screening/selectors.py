@@ -10,6 +10,7 @@ can answer from the index alone.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -306,6 +307,16 @@ def record_get(*, actor: Actor, pk: int) -> ScreeningRecord:
 
 def invalid_records(*, actor: Actor, batch: ScreeningBatch) -> QuerySet[ScreeningRecord]:
     return records_visible(actor).filter(batch=batch, invalid=True).order_by("row_number")
+
+
+def invalid_rows_first(
+    *, actor: Actor, batch: ScreeningBatch, region: Region | None = None, limit: int = 20
+) -> list[Mapping[str, Any]]:
+    """The first rows needing correction, in the sender's order: row number, errors, record."""
+    records = invalid_records(actor=actor, batch=batch)
+    if region is not None:
+        records = records.filter(region__code__startswith=region.code)
+    return list(records.values("pk", "row_number", "errors")[:limit])
 
 
 def repush_list(*, actor: Actor, limit: int = 200) -> list[OutgoingRepush]:

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 from fangkong.core.decorators import actor_required
 from fangkong.core.errors import NotFound, ValidationFailed
@@ -23,6 +24,7 @@ from . import selectors
 from .feedback import BATCH_SHEETS, batch_sheet_now
 from .forms import UploadForm, mapping_form
 from .importer import MAPPING_KIND
+from .links import records_url
 from .models import SheetKind, Source
 from .params import opened_at, region_param
 from .sheets import DIRECT_ROWS, sheet_download
@@ -93,11 +95,10 @@ def _job(actor, pk) -> ImportJob:
 @actor_required(Perm.SCREENING_IMPORT)
 def job(request, pk):
     item = _job(request.actor, pk)
-    if (
-        item.status == JobStatus.DONE
-        and not item.result.get("unknown_headers")
-        and not (request.htmx)
-    ):
+    if item.status == JobStatus.DONE and not item.result.get("unknown_headers"):
+        # The page polling the import's progress goes on to the batch once it is stored.
+        if request.htmx:
+            return HttpResponseClientRedirect(reverse("screening:batch", args=[item.object_id]))
         return redirect("screening:batch", pk=item.object_id)
     labels = _mapping_labels(item)
     template = "screening/job.html#progress" if request.htmx else "screening/job.html"
@@ -154,17 +155,25 @@ def batch(request, pk):
     item = selectors.batch_get(actor=actor, pk=pk)
     region = region_param(request)
     page = selectors.progress_page(actor=actor, batch=item, region=region)
+    progress = selectors.batch_progress(actor=actor, batch=item, region=region)
+    invalid_rows = []
+    if progress["invalid"]:
+        invalid_rows = selectors.invalid_rows_first(actor=actor, batch=item, region=region)
     return render(
         request,
         "screening/batch.html",
         {
             "batch": item,
-            "progress": selectors.batch_progress(actor=actor, batch=item, region=region),
+            "progress": progress,
             "regions": page["regions"],
             **opened_at(actor, region, item, page["regions"]),
             "can_export": actor.can(Perm.SCREENING_MANAGE),
             "feedback_in_background": item.rows > DIRECT_ROWS,
-            "errors_in_background": item.invalid > DIRECT_ROWS,
+            "errors_in_background": progress["invalid"] > DIRECT_ROWS,
+            "invalid_rows": invalid_rows,
+            "invalid_link": records_url(
+                batch=item, region=region.code if region else "", status="invalid"
+            ),
         },
     )
 

@@ -295,3 +295,55 @@ def test_the_record_in_plain_is_404_out_of_scope_and_403_without_the_right(clien
     assert login(client, world, "outsider").post(url, data).status_code == 404
     assert login(client, world, "inspector").post(url, data).status_code == 403
     assert not AccessEntry.objects.exists()
+
+
+def test_the_batch_page_lists_the_rows_needing_correction(client, world, batch):
+    page = login(client, world, "comprehensive").get(reverse("screening:batch", args=[batch.pk]))
+    html = page.content.decode()
+
+    invalid = batch.records.get(invalid=True)
+    assert "待更正行（1）" in html
+    assert f'href="{reverse("screening:record", args=[invalid.pk])}"' in html
+    assert "第 5 行" in html and "身份证号：" in html
+    # Another county sees the rows placed in it only: the invalid row's address is in 吉首市.
+    other = login(client, world, "outsider").get(reverse("screening:batch", args=[batch.pk]))
+    assert other.status_code == 200 and "待更正行" not in other.content.decode()
+
+
+def test_the_batch_page_links_every_row_needing_correction_when_it_shows_the_first(
+    client, world, run_import, monkeypatch
+):
+    from fangkong.screening import selectors
+
+    stored = run_import(
+        csv_bytes([HEADER, *(row(n, f"某{n}", "123", address=HOME) for n in range(1, 4))])
+    ).batch
+    first_two = selectors.invalid_rows_first
+    monkeypatch.setattr(
+        selectors, "invalid_rows_first", lambda **kwargs: first_two(**kwargs, limit=2)
+    )
+
+    html = (
+        login(client, world, "comprehensive")
+        .get(reverse("screening:batch", args=[stored.pk]))
+        .content.decode()
+    )
+
+    assert "待更正行（3）" in html and html.count("第 ") >= 2
+    assert "查看全部 3 行" in html and "status=invalid" in html
+
+
+def test_the_import_progress_goes_on_to_the_batch_when_it_is_stored(client, world):
+    c = login(client, world, "county_operator")
+    upload = io.BytesIO(csv_bytes([HEADER, row(1, "张三", ID_C, address=HOME)]))
+    upload.name = "名单.csv"
+    c.post(
+        reverse("screening:batches"),
+        {"file": upload, "category": "risk_area", "source": "province"},
+    )
+    job = ImportJob.objects.get()
+
+    polled = c.get(reverse("screening:job", args=[job.pk]), headers={"HX-Request": "true"})
+
+    batch = ScreeningBatch.objects.get()
+    assert polled["HX-Redirect"] == reverse("screening:batch", args=[batch.pk])

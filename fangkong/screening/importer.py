@@ -60,10 +60,17 @@ class ImportOptions:
     expected_rows: int | None = None
 
 
+REFUSED_NO_HEADER = "no_header"
+REFUSED_REPEATED = "repeated"
+
+
 @dataclass
 class ImportResult:
     batch: ScreeningBatch | None = None
     refused: str = ""
+    # Why, where the user can answer on the upload's page: REFUSED_NO_HEADER, REFUSED_REPEATED.
+    refused_reason: str = ""
+    refused_details: dict = field(default_factory=dict)
     unknown_headers: list[str] = field(default_factory=list)
     summary: dict = field(default_factory=dict)
 
@@ -102,7 +109,9 @@ def screening_import(
     try:
         result = _import(actor, Path(path), filename, options, progress)
     except FileRefused as exc:
-        return ImportResult(refused=str(exc))
+        return ImportResult(
+            refused=str(exc), refused_reason=exc.reason, refused_details=exc.details
+        )
     if result.batch is not None:
         list_arrived(result.batch)
     return result
@@ -140,7 +149,8 @@ def _import_once(actor, path, filename, options, progress) -> ImportResult:
     if header is None or not _usable(header):
         raise FileRefused(
             _("文件“%(name)s”前15行中没有找到可识别的表头：至少需要“姓名”和“身份证号”或“手机号”列")
-            % {"name": filename}
+            % {"name": filename},
+            reason=REFUSED_NO_HEADER,
         )
     workers, parts_read = list_parts(source, header, chain(consumed, rows))
     store = _store_on_postgres if is_postgres() else _store_on_sqlite
@@ -163,7 +173,9 @@ def _refuse_repeated_file(filename: str, sha: str) -> None:
                 "name": filename,
                 "at": timezone.localtime(earlier.created_at).strftime("%Y-%m-%d %H:%M"),
                 "id": earlier.pk,
-            }
+            },
+            reason=REFUSED_REPEATED,
+            batch=earlier.pk,
         )
 
 

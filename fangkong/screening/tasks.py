@@ -38,7 +38,8 @@ def run_import_job(job: ImportJob) -> ImportJob:
         job_finish(job, status=JobStatus.FAILED, message=str(exc)[:500])
         raise
     if result.refused:
-        job_finish(job, status=JobStatus.REFUSED, message=result.refused)
+        refusal = {"refused": result.refused_reason, **result.refused_details}
+        job_finish(job, status=JobStatus.REFUSED, message=result.refused, result=refusal)
     else:
         summary = result_json(result)
         summary["errors"] = summary["errors"][:1000]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("batches/<int:pk>/errors.xlsx", views.errors, name="errors"),
     path("jobs/<int:pk>/", views.job, name="job"),
     path("jobs/<int:pk>/mapping/", views.job_mapping, name="job_mapping"),
+    path("jobs/<int:pk>/again/", views.job_again, name="job_again"),
     path("mine/", views_work.mine, name="mine"),
     path("records/", views_work.records, name="records"),
     path("records.xlsx", views_work.records_sheet, name="records_sheet"),

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from fangkong.core.decorators import actor_required
@@ -23,7 +24,7 @@ from fangkong.imports.readers import FileRefused, open_table
 from . import selectors
 from .feedback import BATCH_SHEETS, batch_sheet_now
 from .forms import UploadForm, mapping_form
-from .importer import MAPPING_KIND
+from .importer import MAPPING_KIND, REFUSED_NO_HEADER, REFUSED_REPEATED
 from .links import records_url
 from .models import SheetKind, Source
 from .params import opened_at, region_param
@@ -103,14 +104,40 @@ def job(request, pk):
     labels = _mapping_labels(item)
     template = "screening/job.html#progress" if request.htmx else "screening/job.html"
     return render(
-        request, template, {"job": item, "mapping": mapping_form(labels)() if labels else None}
+        request,
+        template,
+        {
+            "job": item,
+            "mapping": mapping_form(labels)() if labels else None,
+            "may_import_again": _refused_for(item, REFUSED_REPEATED),
+            "earlier_batch": _earlier_batch(request.actor, item),
+        },
     )
+
+
+def _refused_for(item: ImportJob, reason: str) -> bool:
+    """Refused for this reason, and the upload's copy is still there to import."""
+    return (
+        item.status == JobStatus.REFUSED
+        and item.result.get("refused") == reason
+        and bool(item.path)
+        and Path(item.path).exists()
+    )
+
+
+def _earlier_batch(actor, item: ImportJob):
+    """The batch a repeated file was imported as, when the user may open it."""
+    pk = item.result.get("batch") if item.status == JobStatus.REFUSED else None
+    try:
+        return selectors.batch_get(actor=actor, pk=pk) if pk else None
+    except NotFound:
+        return None
 
 
 def _mapping_labels(item: ImportJob) -> list[str]:
     if item.status == JobStatus.DONE:
         return item.result.get("unknown_headers", [])
-    if item.status != JobStatus.REFUSED or not item.path or not Path(item.path).exists():
+    if not _refused_for(item, REFUSED_NO_HEADER):
         return []
     try:
         rows = open_table(item.path, item.filename).rows()
@@ -147,6 +174,24 @@ def job_mapping(request, pk):
         return redirect("screening:job", pk=again.pk)
     messages.success(request, _("已记住“%(s)s”的列对应关系，下次导入自动使用") % {"s": source})
     return redirect("screening:batch", pk=item.object_id)
+
+
+@require_POST
+@actor_required(Perm.SCREENING_IMPORT)
+def job_again(request, pk):
+    """Import a file refused as imported before, as a new batch, once the user confirms."""
+    item = _job(request.actor, pk)
+    if not _refused_for(item, REFUSED_REPEATED):
+        return redirect("screening:job", pk=item.pk)
+    again = job_create(
+        actor=request.actor,
+        kind=MAPPING_KIND,
+        path=Path(item.path),
+        filename=item.filename,
+        options={**item.options, "allow_duplicate": True},
+    )
+    import_list.enqueue(again.pk)
+    return redirect("screening:job", pk=again.pk)
 
 
 @actor_required(Perm.SCREENING_VIEW)

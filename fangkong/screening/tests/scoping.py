@@ -67,6 +67,7 @@ URL_CASES = {
     "screening:record": _record_kwargs,
     "screening:job": _job_kwargs,
     "screening:job_mapping": _job_kwargs,
+    "screening:job_again": _job_kwargs,
     "screening:sheet": _sheet_kwargs,
     "screening:sheet_file": _sheet_kwargs,
 }

@@ -347,3 +347,42 @@ def test_the_import_progress_goes_on_to_the_batch_when_it_is_stored(client, worl
 
     batch = ScreeningBatch.objects.get()
     assert polled["HX-Redirect"] == reverse("screening:batch", args=[batch.pk])
+
+
+def _upload(c, data: bytes, name: str = "名单.csv") -> ImportJob:
+    upload = io.BytesIO(data)
+    upload.name = name
+    c.post(
+        reverse("screening:batches"),
+        {"file": upload, "category": "risk_area", "source": "province"},
+    )
+    return ImportJob.objects.latest("pk")
+
+
+def test_a_file_imported_before_is_refused_with_a_link_and_may_be_imported_again(client, world):
+    c = login(client, world, "county_operator")
+    data = csv_bytes([["关于推送来返人员的通知"], HEADER, row(1, "张三", ID_C, address=HOME)])
+    first = ScreeningBatch.objects.get(pk=_upload(c, data).object_id)
+
+    refused = _upload(c, data)
+    page = c.get(reverse("screening:job", args=[refused.pk])).content.decode()
+
+    assert refused.status == "refused" and "已于" in page
+    # Not a question of headers: the title row above the header is not offered for mapping.
+    assert "指定列的含义" not in page and "关于推送来返人员的通知" not in page
+    assert reverse("screening:batch", args=[first.pk]) in page
+    again = c.post(reverse("screening:job_again", args=[refused.pk]))
+    second = ImportJob.objects.latest("pk")
+    assert again.url == reverse("screening:job", args=[second.pk])
+    assert second.status == "done" and ScreeningBatch.objects.count() == 2
+
+
+def test_only_a_file_refused_as_imported_before_may_be_imported_again(client, world):
+    c = login(client, world, "county_operator")
+    headless = _upload(c, csv_bytes([["人员名称", "号码证件"], ["张三", ID_C]]))
+    page = c.get(reverse("screening:job", args=[headless.pk])).content.decode()
+    assert "指定列的含义" in page and "仍然导入为新批次" not in page
+
+    c.post(reverse("screening:job_again", args=[headless.pk]))
+
+    assert ImportJob.objects.count() == 1 and not ScreeningBatch.objects.exists()

@@ -49,6 +49,7 @@ NAVIGATION: list[NavGroup] = [
             NavEntry(_("核查进度"), "screening:progress", Perm.SCREENING_MANAGE),
             NavEntry(_("排查名单"), "screening:batches", Perm.SCREENING_VIEW),
             NavEntry(_("逾期清单"), "screening:overdue", Perm.SCREENING_VIEW),
+            NavEntry(_("外推清单"), "screening:repushes", Perm.SCREENING_MANAGE),
             NavEntry(_("我的表格"), "screening:sheets", Perm.SCREENING_MANAGE),
         ),
     ),

@@ -18,13 +18,15 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Capability:
-    """A line of the home page's "what I can do": shown to holders of `permission`, unless
-    they hold `unless` (a fuller line says it), linking to where the work is done."""
+    """A line of the home page's "what I can do": shown to holders of `permission` (and of
+    `also`), unless they hold `unless` (a fuller line says it), linking to where the work is
+    done."""
 
     permission: str
     text: StrOrPromise
     url_name: str = ""
     unless: tuple[str, ...] = ()
+    also: tuple[str, ...] = ()
 
 
 CAPABILITIES = [
@@ -86,7 +88,12 @@ CAPABILITIES = [
     Capability(Perm.PEOPLE_VIEW, _("查询辖区内人员信息（默认脱敏显示）"), "people:search"),
     Capability(Perm.PEOPLE_REGISTER, _("登记人员，同一证件自动合并为同一人"), "people:register"),
     Capability(Perm.PEOPLE_REVEAL, _("说明用途后查看证件号码、手机号明文，全程留痕")),
-    Capability(Perm.PEOPLE_EXPORT, _("导出人员名单（须审批并留痕）")),
+    Capability(
+        Perm.PEOPLE_EXPORT,
+        _("下载外推人员名单（含完整证件号码，须说明用途，全程留痕）"),
+        "screening:repushes",
+        also=(Perm.SCREENING_MANAGE,),
+    ),
     Capability(Perm.REGIONS_VIEW, _("浏览辖区行政区划及各级人员数"), "regions:browse"),
     Capability(Perm.ORG_VIEW, _("查看指挥体系、工作组和值班安排"), "org:overview"),
     Capability(Perm.ORG_MANAGE, _("维护指挥体系和工作组成员单位"), "org:overview"),
@@ -101,7 +108,8 @@ def capabilities_of(actor: Actor) -> list[dict[str, str]]:
     return [
         {"text": str(c.text), "url": reverse(c.url_name) if c.url_name else ""}
         for c in CAPABILITIES
-        if actor.can(c.permission) and not any(actor.can(p) for p in c.unless)
+        if all(actor.can(p) for p in (c.permission, *c.also))
+        and not any(actor.can(p) for p in c.unless)
     ]
 
 

@@ -354,7 +354,16 @@ class OutgoingRepush(ScopedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    # Set when the HQ has sent the person on to the target city's HQ.
     sent_at = models.DateTimeField(_("已推送时间"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("推送人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("外推记录")

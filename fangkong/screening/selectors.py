@@ -22,7 +22,7 @@ from fangkong.core.errors import NotFound
 from fangkong.core.roles import Perm
 from fangkong.regions.models import CODE_LENGTHS, Region
 
-from .models import MergeKind, OutgoingRepush, ScreeningBatch, ScreeningRecord, Status
+from .models import MergeKind, ScreeningBatch, ScreeningRecord, Status
 
 PAGE_SIZE = 50
 CHILD_CODE_LENGTH = {2: 4, 4: 6, 6: 9, 9: 12}
@@ -317,15 +317,6 @@ def invalid_rows_first(
     if region is not None:
         records = records.filter(region__code__startswith=region.code)
     return list(records.values("pk", "row_number", "errors")[:limit])
-
-
-def repush_list(*, actor: Actor, limit: int = 200) -> list[OutgoingRepush]:
-    actor.require(Perm.SCREENING_VIEW)
-    return list(
-        OutgoingRepush.objects.visible_to(actor)
-        .select_related("record", "record__batch", "created_by")
-        .order_by("-created_at", "-id")[:limit]
-    )
 
 
 def reassign_targets(*, actor: Actor, record: ScreeningRecord) -> list[Region]:

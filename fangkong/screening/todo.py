@@ -1,6 +1,7 @@
 """The home page's screening work: records to verify (for those who verify them), records
-past their deadline in the actor's scope, and records placed on the actor's own region (above
-a village) waiting to be sent down. One query."""
+past their deadline in the actor's scope, records placed on the actor's own region (above a
+village) waiting to be sent down (one query), and for those who manage screening, people found
+elsewhere waiting to be pushed on to their city (one more)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from fangkong.core.roles import Perm
 from fangkong.core.todo import Todo
 
 from .links import VILLAGE_LENGTH
+from .repushes import repushes_waiting
 from .selectors import my_counts
 
 
@@ -33,4 +35,6 @@ def home_todo(actor: Actor) -> list[Todo]:
                 query=f"region={code}&here=1",
             )
         )
+    if actor.can(Perm.SCREENING_MANAGE) and (waiting := repushes_waiting(actor=actor)):
+        todos.append(Todo(_("外推人员待推送"), waiting, "screening:repushes"))
     return todos

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_sheets, views_work
+from . import views, views_repushes, views_sheets, views_work
 
 app_name = "screening"
 urlpatterns = [
@@ -23,5 +23,7 @@ urlpatterns = [
     path("sheets/<int:pk>/", views_sheets.sheet, name="sheet"),
     path("sheets/<int:pk>/file.xlsx", views_sheets.sheet_file, name="sheet_file"),
     path("overdue/", views_work.overdue, name="overdue"),
-    path("repushes/", views_work.repushes, name="repushes"),
+    path("repushes/", views_repushes.repushes, name="repushes"),
+    path("repushes/sent/", views_repushes.repushes_sent, name="repushes_sent"),
+    path("repushes/sheet/", views_repushes.repushes_sheet, name="repushes_sheet"),
 ]

@@ -1,5 +1,5 @@
 """Work pages: a grid worker's records and the one-screen form; progress (down the region
-tree), the records behind each figure, overdue, re-pushes."""
+tree), the records behind each figure, overdue."""
 
 from __future__ import annotations
 
@@ -216,10 +216,3 @@ def overdue(request):
     page = selectors.overdue_page(actor=actor, page=page_number(request))
     decorate(page["records"], page["now"])
     return render(request, "screening/overdue.html", page)
-
-
-@actor_required(Perm.SCREENING_VIEW)
-def repushes(request):
-    return render(
-        request, "screening/repushes.html", {"repushes": selectors.repush_list(actor=request.actor)}
-    )

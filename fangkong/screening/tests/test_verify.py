@@ -6,6 +6,7 @@ from fangkong.audit.models import ChangeEntry
 from fangkong.core.errors import NotFound, PermissionDenied, ValidationFailed
 from fangkong.screening import selectors
 from fangkong.screening.models import Outcome, OutgoingRepush, Status
+from fangkong.screening.repushes import repush_page
 from fangkong.screening.services import (
     record_reassign,
     record_receive,
@@ -73,7 +74,8 @@ def test_not_local_becomes_a_repush_listed_for_the_hq(records, actor_of):
         outcome=Outcome.NOT_LOCAL,
         destination="长沙市",
     )
-    assert [p.target_place for p in selectors.repush_list(actor=actor_of("hq"))] == ["长沙市"]
+    listed = repush_page(actor=actor_of("hq"))["repushes"]
+    assert [p.target_place for p in listed] == ["长沙市"]
     assert ChangeEntry.objects.filter(action="screening.record.repushed").count() == 1
 
 

@@ -247,48 +247,76 @@ class RowReader:
         return row
 
     def _identity(self, row: StagedRow, cells: list) -> None:
-        raw_document = self._cell(cells, "document_number")
-        raw_phone = self._cell(cells, "phone")
-        document = phone = ""
-        document_problem = phone_problem = ""
-        try:
-            document_text = identifier_text(raw_document)
-        except CellError as exc:
-            document_text, document_problem = "", str(exc)
-        if document_text:
-            doc_type = document_type_of(
-                cell_text(self._cell(cells, "document_type")), document_text
-            )
-            try:
-                if doc_type == DocumentType.RESIDENT_ID:
-                    parsed = parse_resident_id(document_text)
-                    document = parsed.number
-                    row.sex = parsed.sex
-                    row.birth_date = parsed.birth_date.isoformat()
-                else:
-                    document = normalize_document(doc_type, document_text)
-                row.document_type = doc_type
-            except InvalidIdentifier as exc:
-                document_problem = str(exc)
-        phone_text = cell_text(raw_phone)
-        if phone_text:
-            try:
-                phone = fast_mobile(phone_text)
-            except InvalidIdentifier as exc:
-                phone_problem = str(exc)
-        if document_problem:
-            self.error(row, "document_number", document_problem)
-        if not document and not phone:
-            if phone_problem:
-                self.error(row, "phone", phone_problem)
-            elif not document_problem:
-                self.error(row, "document_number", _("证件号码和手机号都为空，至少填写一项"))
-        elif phone_problem and document_problem:
-            self.error(row, "phone", phone_problem)
+        identity = read_identity(
+            self._cell(cells, "document_number"),
+            cell_text(self._cell(cells, "document_type")),
+            self._cell(cells, "phone"),
+        )
+        for name, message in identity.problems:
+            self.error(row, name, message)
+        row.document_type, row.sex, row.birth_date = (
+            identity.document_type,
+            identity.sex,
+            identity.birth_date,
+        )
         if row.errors:
             return
-        row.document_number = document
-        row.phone = phone
+        row.document_number, row.phone = identity.document, identity.phone
+
+
+@dataclass
+class Identity:
+    """A row's document and mobile number as read, normalised, or the problems with them."""
+
+    document_type: str = ""
+    document: str = ""
+    phone: str = ""
+    sex: str = ""
+    birth_date: str | None = None
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+
+def read_identity(raw_document, document_type_text: str, raw_phone) -> Identity:
+    """The rule of a list row, for the import and for a row corrected on screen: a valid
+    document number, or none and a valid mobile number; a malformed document number is a
+    problem even with a phone."""
+    found = Identity()
+    document = phone = ""
+    document_problem = phone_problem = ""
+    try:
+        document_text = identifier_text(raw_document)
+    except CellError as exc:
+        document_text, document_problem = "", str(exc)
+    if document_text:
+        doc_type = document_type_of(document_type_text, document_text)
+        try:
+            if doc_type == DocumentType.RESIDENT_ID:
+                parsed = parse_resident_id(document_text)
+                document = parsed.number
+                found.sex, found.birth_date = parsed.sex, parsed.birth_date.isoformat()
+            else:
+                document = normalize_document(doc_type, document_text)
+            found.document_type = doc_type
+        except InvalidIdentifier as exc:
+            document_problem = str(exc)
+    phone_text = cell_text(raw_phone)
+    if phone_text:
+        try:
+            phone = fast_mobile(phone_text)
+        except InvalidIdentifier as exc:
+            phone_problem = str(exc)
+    if document_problem:
+        found.problems.append(("document_number", document_problem))
+    if not document and not phone:
+        if phone_problem:
+            found.problems.append(("phone", phone_problem))
+        elif not document_problem:
+            found.problems.append(("document_number", _("证件号码和手机号都为空，至少填写一项")))
+    elif phone_problem and document_problem:
+        found.problems.append(("phone", phone_problem))
+    if not found.problems:
+        found.document, found.phone = document, phone
+    return found
 
 
 def staged_values(row: StagedRow, region_code: str) -> tuple:

@@ -44,7 +44,7 @@ RESULT_COLUMNS = [
 CHUNK = 2000
 
 
-def _identifier_columns(batch: ScreeningBatch) -> dict[str, int]:
+def identifier_columns(batch: ScreeningBatch) -> dict[str, int]:
     from fangkong.imports.headers import HeaderMatch, SourceRow, match_header_row
 
     match: HeaderMatch = match_header_row(SourceRow(0, list(batch.header)), SYNONYMS)
@@ -184,7 +184,7 @@ def write_feedback(
 def _write_feedback(
     *, actor: Actor, batch: ScreeningBatch, path: str | None, progress: Progress | None
 ) -> tuple[str, int]:
-    columns = _identifier_columns(batch)
+    columns = identifier_columns(batch)
     header = ["原表行号", *batch.header, *RESULT_COLUMNS]
     path, workbook, sheet = streamed_workbook(_("核查反馈"), header, path)
     count = 0
@@ -227,7 +227,7 @@ def write_errors(
     progress: Progress | None = None,
 ) -> tuple[str, int]:
     path = path or temporary_xlsx()
-    columns = _identifier_columns(batch)
+    columns = identifier_columns(batch)
     records = invalid_records(actor=actor, batch=batch).values(*CELL_FIELDS, "errors")
     count = error_report_to(
         path,

@@ -42,6 +42,24 @@ class VerifyForm(forms.Form):
     note = forms.CharField(label=_("备注"), required=False, max_length=300)
 
 
+class CorrectionForm(forms.Form):
+    """A row needing correction: a field left blank keeps what the sender wrote."""
+
+    name = forms.CharField(label=_("姓名"), required=False, max_length=60)
+    document_number = forms.CharField(label=_("证件号码"), required=False, max_length=40)
+    phone = forms.CharField(label=_("手机号"), required=False, max_length=30)
+    arrived_at = forms.DateTimeField(
+        label=_("抵达时间"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+
+class CloseInvalidForm(forms.Form):
+    note = forms.CharField(label=_("原因"), max_length=300)
+
+
 def mapping_form(labels: list[str]) -> type[forms.Form]:
     choices = [("", _("不导入"))] + [(k, FIELD_LABELS[k]) for k in SYNONYMS]
     fields = {

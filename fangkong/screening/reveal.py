@@ -11,6 +11,7 @@ from fangkong.core.errors import ValidationFailed
 from fangkong.core.roles import Perm
 from fangkong.people.services import purpose_errors
 
+from .correction import sent_identifiers
 from .models import ScreeningRecord
 
 REVEAL_FIELDS = ("name", "document_number", "phone")
@@ -32,4 +33,8 @@ def record_reveal(*, actor: Actor, pk: int, purpose: str) -> dict[str, str]:
         subject=record.masked_name,
         fields=list(REVEAL_FIELDS),
     )
-    return {field: getattr(record, field) for field in REVEAL_FIELDS}
+    shown = {field: getattr(record, field) for field in REVEAL_FIELDS}
+    if record.invalid:
+        # A row needing correction keeps the identifiers as the sender wrote them apart.
+        shown.update({name: text for name, text in sent_identifiers(record).items() if text})
+    return shown

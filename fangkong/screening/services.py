@@ -28,7 +28,7 @@ from .sql import table
 PARENT_LENGTH = {12: 9, 9: 6, 6: 4}
 
 
-def _locked(actor: Actor, pk: int) -> ScreeningRecord:
+def locked_record(actor: Actor, pk: int) -> ScreeningRecord:
     try:
         return ScreeningRecord.objects.visible_to(actor).select_for_update().get(pk=pk)
     except (ScreeningRecord.DoesNotExist, ValueError, TypeError):
@@ -36,7 +36,7 @@ def _locked(actor: Actor, pk: int) -> ScreeningRecord:
 
 
 def _primary(actor: Actor, pk: int) -> ScreeningRecord:
-    record = _locked(actor, pk)
+    record = locked_record(actor, pk)
     _check_primary(record)
     return record
 

@@ -18,8 +18,9 @@ from fangkong.core.flash import flash_errors
 from fangkong.core.roles import Perm
 
 from . import selectors, services
+from .correction import Correction, record_close_invalid, record_correct
 from .display import countdown, decorate
-from .forms import MEASURES, VerifyForm
+from .forms import MEASURES, CloseInvalidForm, CorrectionForm, VerifyForm
 from .links import records_url, status_tabs
 from .listsheet import RECORDS_PURPOSE, record_list_sheet
 from .params import opened_at, page_number, record_filters, region_param, region_trail
@@ -53,8 +54,13 @@ def record(request, pk):
     form = VerifyForm(initial={"measure": item.measure, "place": item.place})
     revealed, reveal_errors = None, []
     action = request.POST.get("action", "")
+    correction, closing = CorrectionForm(), CloseInvalidForm()
     if request.method == "POST" and action == "reveal":
         revealed, reveal_errors = _reveal(actor, item, request.POST.get("purpose", ""))
+    elif request.method == "POST" and action in ("correct", "close_invalid"):
+        correction, closing, done = _correct(request, item, action)
+        if done is not None:
+            return done
     elif request.method == "POST":
         form, done = _act(request, item, action, form)
         if done is not None:
@@ -74,11 +80,39 @@ def record(request, pk):
             and not item.invalid,
             "targets": selectors.reassign_targets(actor=actor, record=item),
             "countdown": countdown(item.deadline) if item.is_open else "",
+            "can_correct": actor.can(Perm.SCREENING_MANAGE) and item.invalid and item.is_open,
+            "correction": correction,
+            "closing": closing,
             "can_reveal": actor.can(Perm.PEOPLE_REVEAL),
             "revealed": revealed,
             "reveal_errors": reveal_errors,
         },
     )
+
+
+def _correct(request, item, action: str):
+    """Correct a row needing correction, or close it as 信息有误: (the two forms to show
+    again, or a redirect when done)."""
+    correction = CorrectionForm(request.POST if action == "correct" else None)
+    closing = CloseInvalidForm(request.POST if action == "close_invalid" else None)
+    form = correction if action == "correct" else closing
+    if not form.is_valid():
+        return correction, closing, None
+    try:
+        if action == "correct":
+            record_correct(
+                actor=request.actor, pk=item.pk, correction=Correction(**form.cleaned_data)
+            )
+            messages.success(request, _("已更正，记录已转为有效并交由责任区划核查"))
+        else:
+            record_close_invalid(actor=request.actor, pk=item.pk, note=form.cleaned_data["note"])
+            messages.success(request, _("已按“信息有误”闭环"))
+    except ValidationFailed as exc:
+        for field, errors in exc.errors.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+        return correction, closing, None
+    return correction, closing, redirect("screening:record", pk=item.pk)
 
 
 def _reveal(actor, item, purpose: str):

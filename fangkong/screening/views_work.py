@@ -80,6 +80,7 @@ def record(request, pk):
             and not item.invalid,
             "targets": selectors.reassign_targets(actor=actor, record=item),
             "countdown": countdown(item.deadline) if item.is_open else "",
+            "can_manage": actor.can(Perm.SCREENING_MANAGE),
             "can_correct": actor.can(Perm.SCREENING_MANAGE) and item.invalid and item.is_open,
             "correction": correction,
             "closing": closing,

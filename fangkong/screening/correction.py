@@ -190,10 +190,11 @@ def _recount(batch: ScreeningBatch, record: ScreeningRecord, *, created: bool, k
     batch.invalid -= 1
     batch.valid += 1
     batch.created_people += int(created)
-    batch.matched_people += int(known)
     if record.merge_kind == MergeKind.FILE:
+        # As on import: a repeat of an earlier row is counted as such, not as a match.
         batch.duplicates_in_file += 1
     else:
+        batch.matched_people += int(known)
         level = level_name(record.region_id)
         batch.assigned = {**batch.assigned, level: batch.assigned.get(level, 0) + 1}
     batch.save(

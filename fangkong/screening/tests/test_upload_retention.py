@@ -15,7 +15,7 @@ from fangkong.imports.jobs import job_create, upload_dir
 from fangkong.imports.models import ImportJob, JobStatus
 from fangkong.imports.retention import retention, uploads_purge
 
-from .conftest import HEADER, ID_C, csv_bytes, row
+from .conftest import HEADER, ID_C, csv_bytes, row, upload_list
 from .test_views import HOME, login
 
 pytestmark = pytest.mark.django_db
@@ -30,13 +30,7 @@ def media(settings, tmp_path):
 
 
 def _upload(client, data: bytes, name: str) -> ImportJob:
-    upload = io.BytesIO(data)
-    upload.name = name
-    client.post(
-        reverse("screening:batches"),
-        {"file": upload, "category": "risk_area", "source": "big_data"},
-    )
-    return ImportJob.objects.latest("pk")
+    return upload_list(client, data, name, source="big_data")
 
 
 def _later() -> dt.datetime:

@@ -14,7 +14,7 @@ from fangkong.imports.models import ImportJob
 from fangkong.screening.models import ScreeningBatch, Status
 from fangkong.screening.services import record_receive, record_verify
 
-from .conftest import HEADER, ID_A, ID_B, ID_C, csv_bytes, row
+from .conftest import HEADER, ID_A, ID_B, ID_C, csv_bytes, row, upload_list
 
 pytestmark = pytest.mark.django_db
 
@@ -335,13 +335,7 @@ def test_the_batch_page_links_every_row_needing_correction_when_it_shows_the_fir
 
 def test_the_import_progress_goes_on_to_the_batch_when_it_is_stored(client, world):
     c = login(client, world, "county_operator")
-    upload = io.BytesIO(csv_bytes([HEADER, row(1, "张三", ID_C, address=HOME)]))
-    upload.name = "名单.csv"
-    c.post(
-        reverse("screening:batches"),
-        {"file": upload, "category": "risk_area", "source": "province"},
-    )
-    job = ImportJob.objects.get()
+    job = upload_list(c, csv_bytes([HEADER, row(1, "张三", ID_C, address=HOME)]))
 
     polled = c.get(reverse("screening:job", args=[job.pk]), headers={"HX-Request": "true"})
 
@@ -349,22 +343,12 @@ def test_the_import_progress_goes_on_to_the_batch_when_it_is_stored(client, worl
     assert polled["HX-Redirect"] == reverse("screening:batch", args=[batch.pk])
 
 
-def _upload(c, data: bytes, name: str = "名单.csv") -> ImportJob:
-    upload = io.BytesIO(data)
-    upload.name = name
-    c.post(
-        reverse("screening:batches"),
-        {"file": upload, "category": "risk_area", "source": "province"},
-    )
-    return ImportJob.objects.latest("pk")
-
-
 def test_a_file_imported_before_is_refused_with_a_link_and_may_be_imported_again(client, world):
     c = login(client, world, "county_operator")
     data = csv_bytes([["关于推送来返人员的通知"], HEADER, row(1, "张三", ID_C, address=HOME)])
-    first = ScreeningBatch.objects.get(pk=_upload(c, data).object_id)
+    first = ScreeningBatch.objects.get(pk=upload_list(c, data).object_id)
 
-    refused = _upload(c, data)
+    refused = upload_list(c, data)
     page = c.get(reverse("screening:job", args=[refused.pk])).content.decode()
 
     assert refused.status == "refused" and "已于" in page
@@ -379,7 +363,7 @@ def test_a_file_imported_before_is_refused_with_a_link_and_may_be_imported_again
 
 def test_only_a_file_refused_as_imported_before_may_be_imported_again(client, world):
     c = login(client, world, "county_operator")
-    headless = _upload(c, csv_bytes([["人员名称", "号码证件"], ["张三", ID_C]]))
+    headless = upload_list(c, csv_bytes([["人员名称", "号码证件"], ["张三", ID_C]]))
     page = c.get(reverse("screening:job", args=[headless.pk])).content.decode()
     assert "指定列的含义" in page and "仍然导入为新批次" not in page
 

@@ -68,9 +68,21 @@ def records_visible(actor: Actor) -> QuerySet[ScreeningRecord]:
     return ScreeningRecord.objects.visible_to(actor)
 
 
-def batch_list(*, actor: Actor, limit: int = 30) -> list[ScreeningBatch]:
+def batch_page(*, actor: Actor, category: str = "", page: int = 1) -> dict[str, Any]:
+    """The lists received, newest first, of one category or all, a page at a time; two
+    queries."""
     actor.require(Perm.SCREENING_VIEW)
-    return list(ScreeningBatch.objects.visible_to(actor).order_by("-received_at", "-id")[:limit])
+    batches = ScreeningBatch.objects.visible_to(actor)
+    if category:
+        batches = batches.filter(category=category)
+    count = batches.count()
+    start = (max(page, 1) - 1) * PAGE_SIZE
+    return {
+        "batches": list(batches.order_by("-received_at", "-id")[start : start + PAGE_SIZE]),
+        "count": count,
+        "page": page,
+        "has_next": start + PAGE_SIZE < count,
+    }
 
 
 def batch_get(*, actor: Actor, pk: int | str) -> ScreeningBatch:

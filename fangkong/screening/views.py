@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from fangkong.core.categories import PersonCategory
 from fangkong.core.decorators import actor_required
 from fangkong.core.errors import NotFound, ValidationFailed
 from fangkong.core.flash import flash_errors
@@ -27,7 +28,7 @@ from .forms import UploadForm, mapping_form
 from .importer import MAPPING_KIND, REFUSED_NO_HEADER, REFUSED_REPEATED
 from .links import records_url
 from .models import SheetKind, Source
-from .params import opened_at, region_param
+from .params import opened_at, page_number, region_param
 from .sheets import DIRECT_ROWS, sheet_download
 from .tasks import import_list
 
@@ -50,12 +51,16 @@ def batches(request):
         if form.is_valid():
             job = _start_job(request, form.cleaned_data)
             return redirect("screening:job", pk=job.pk)
-    rows = selectors.batch_list(actor=actor)
+    category = request.GET.get("category", "")
+    category = category if category in PersonCategory.values else ""
+    page = selectors.batch_page(actor=actor, category=category, page=page_number(request))
     return render(
         request,
         "screening/batches.html",
         {
-            "batches": rows,
+            **page,
+            "category": category,
+            "categories": PersonCategory.choices,
             "form": form,
             "can_import": actor.can(Perm.SCREENING_IMPORT),
         },

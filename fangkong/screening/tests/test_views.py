@@ -370,3 +370,33 @@ def test_only_a_file_refused_as_imported_before_may_be_imported_again(client, wo
     c.post(reverse("screening:job_again", args=[headless.pk]))
 
     assert ImportJob.objects.count() == 1 and not ScreeningBatch.objects.exists()
+
+
+def test_the_lists_received_page_by_page_and_by_category(client, world, run_import, monkeypatch):
+    from fangkong.screening import selectors
+
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    for n, category in enumerate(["risk_area", "close_contact", "risk_area"], 1):
+        run_import(csv_bytes([HEADER, row(1, f"某{n}", "", f"1391234567{n}", HOME)]),
+                   category=category)  # fmt: skip
+    c = login(client, world, "comprehensive")
+
+    first = c.get(reverse("screening:batches")).context
+    assert first["count"] == 3 and len(first["batches"]) == 2 and first["has_next"]
+    second = c.get(reverse("screening:batches") + "?page=2").context
+    assert len(second["batches"]) == 1 and not second["has_next"]
+    risk = c.get(reverse("screening:batches") + "?category=risk_area").context
+    assert risk["count"] == 2 and {b.category for b in risk["batches"]} == {"risk_area"}
+    # An unknown category is no filter, not an error.
+    assert c.get(reverse("screening:batches") + "?category=x").context["count"] == 3
+
+
+def test_the_lists_received_run_the_same_queries_however_many(client, world, run_import):
+    c = login(client, world, "comprehensive")
+    url = reverse("screening:batches")
+    run_import(csv_bytes([HEADER, row(1, "张三", ID_A, address=HOME)]))
+    c.get(url)  # the first request of a session loads and caches the shell's data
+    few = _query_count(c, url)
+    for n in range(2, 8):
+        run_import(csv_bytes([HEADER, row(1, "某", "", f"1391234560{n}", HOME)]))
+    assert _query_count(c, url) == few

@@ -1,6 +1,8 @@
 """In a real browser at a phone's width: the pages of the roles that work on phones (grid
-workers, checkpoint, quarantine-site and laboratory staff) fit the screen; nothing makes the
-page scroll sideways. Each account walks the demo data from its home page."""
+workers, checkpoint, quarantine-site and laboratory staff), and of a county operator and the
+city's comprehensive group, whose officials open the same pages on their phones, fit the
+screen; nothing makes the page scroll sideways. Each account walks the demo data from its
+home page."""
 
 import pytest
 
@@ -9,7 +11,10 @@ from fangkong.demo.world import DEMO_PASSWORD
 from fangkong.testing.walk import walk
 
 PHONE = {"width": 390, "height": 844}
-FIELD_ACCOUNTS = ["grid_worker", "county_checkpoint", "county_site", "county_lab"]
+ACCOUNTS = [
+    "grid_worker", "county_checkpoint", "county_site", "county_lab", "county_operator",
+    "comprehensive",
+]  # fmt: skip
 # What sticks out past the screen's right edge, for the message.
 WIDER_THAN_SCREEN = """() => {
     const edge = document.documentElement.clientWidth;
@@ -40,12 +45,12 @@ def _too_wide(page, base: str) -> list[str]:
 
 
 @pytest.mark.browser
-def test_field_roles_pages_fit_a_phone(live_world, live_server, browser_page):
+def test_pages_fit_a_phone(live_world, live_server, browser_page):
     run_demo_extensions(live_world, seed=7)
     page = browser_page
     page.set_viewport_size(PHONE)
     too_wide = {}
-    for username in FIELD_ACCOUNTS:
+    for username in ACCOUNTS:
         page.context.clear_cookies()
         page.goto(live_server.url + "/accounts/login/")
         page.fill("input[name=username]", username)

@@ -1,8 +1,9 @@
 """In a real browser at a phone's width: the pages of the roles that work on phones (grid
 workers, checkpoint, quarantine-site and laboratory staff), and of a county operator and the
 city's comprehensive group, whose officials open the same pages on their phones, fit the
-screen; nothing makes the page scroll sideways. Each account walks the demo data from its
-home page."""
+screen; nothing makes the page scroll sideways. Every field they show has a name a screen
+reader can say (a label, or an aria-label where a placeholder stands in for one). Each account
+walks the demo data from its home page."""
 
 import pytest
 
@@ -26,7 +27,15 @@ WIDER_THAN_SCREEN = """() => {
 }"""
 
 
-def _too_wide(page, base: str) -> list[str]:
+UNLABELLED = """() => [...document.querySelectorAll("input, select, textarea")]
+    .filter((el) => !["hidden", "submit", "button"].includes(el.type))
+    .filter((el) => !el.getAttribute("aria-label") && !el.getAttribute("aria-labelledby")
+        && !el.title && !el.closest("label")
+        && !(el.id && document.querySelector(`label[for="${CSS.escape(el.id)}"]`)))
+    .map((el) => `${el.tagName.toLowerCase()}[name=${el.name}]`)"""
+
+
+def _problems(page, base: str) -> list[str]:
     found = []
 
     def open_page(url: str) -> str | None:
@@ -36,7 +45,9 @@ def _too_wide(page, base: str) -> list[str]:
         if not response.headers.get("content-type", "").startswith("text/html"):
             return None
         if sticking_out := page.evaluate(WIDER_THAN_SCREEN):
-            found.append(f"{url}: {', '.join(sticking_out)}")
+            found.append(f"{url}: wider than the screen: {', '.join(sticking_out)}")
+        if unlabelled := page.evaluate(UNLABELLED):
+            found.append(f"{url}: no label: {', '.join(unlabelled)}")
         return page.content()
 
     for _ in walk(open_page, limit=60):
@@ -45,11 +56,11 @@ def _too_wide(page, base: str) -> list[str]:
 
 
 @pytest.mark.browser
-def test_pages_fit_a_phone(live_world, live_server, browser_page):
+def test_pages_fit_a_phone_and_label_every_field(live_world, live_server, browser_page):
     run_demo_extensions(live_world, seed=7)
     page = browser_page
     page.set_viewport_size(PHONE)
-    too_wide = {}
+    problems = {}
     for username in ACCOUNTS:
         page.context.clear_cookies()
         page.goto(live_server.url + "/accounts/login/")
@@ -57,7 +68,7 @@ def test_pages_fit_a_phone(live_world, live_server, browser_page):
         page.fill("input[name=password]", DEMO_PASSWORD)
         page.click("button[type=submit]")
         page.wait_for_url(live_server.url + "/")
-        if found := _too_wide(page, live_server.url):
-            too_wide[username] = found
+        if found := _problems(page, live_server.url):
+            problems[username] = found
 
-    assert too_wide == {}
+    assert problems == {}

@@ -89,7 +89,7 @@ def record_close_invalid(*, actor: Actor, pk: int, note: str) -> ScreeningRecord
     note = " ".join(note.split())[:300]
     if not note:
         raise ValidationFailed({"note": [_("请说明原因，例如已更正后重新导入的批次")]})
-    now = timezone.now()
+    now, before = timezone.now(), record.status
     record.status, record.outcome, record.note = Status.CLOSED, Outcome.WRONG_INFO, note
     # 人数清 only: the row is accounted for, nobody was identified or located.
     record.count_clear, record.count_clear_by, record.count_clear_at = True, actor.user, now
@@ -99,7 +99,7 @@ def record_close_invalid(*, actor: Actor, pk: int, note: str) -> ScreeningRecord
     record.save()
     audit_record(
         actor=actor, action="screening.record.closed_invalid", obj=record,
-        changes={"status": ["", Status.CLOSED], "outcome": ["", Outcome.WRONG_INFO],
+        changes={"status": [before, Status.CLOSED], "outcome": ["", Outcome.WRONG_INFO],
                  "note": note},
     )  # fmt: skip
     return record

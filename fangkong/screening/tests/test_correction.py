@@ -118,6 +118,8 @@ def test_a_row_that_will_not_be_corrected_is_closed_as_wrong_information(batch, 
     assert record.status == Status.CLOSED and record.outcome == Outcome.WRONG_INFO
     assert record.count_clear and not record.four_clear and record.note == "已更正后重新导入"
     assert selectors.batch_progress(actor=operator, batch=batch)["closed"] == 1
+    entry = ChangeEntry.objects.get(action="screening.record.closed_invalid")
+    assert entry.changes["status"] == [Status.PUSHED, Status.CLOSED]
     with pytest.raises(ValidationFailed):
         record_correct(actor=operator, pk=record.pk, correction=Correction(phone="13912345670"))
 

@@ -60,7 +60,9 @@ def repushes_waiting(*, actor: Actor) -> int:
     return _visible(actor).filter(sent_at__isnull=True).count()
 
 
-def repush_page(*, actor: Actor, sent: bool = False, target: str = "", page: int = 1):
+def repush_page(
+    *, actor: Actor, sent: bool = False, target: str = "", page: int = 1
+) -> dict[str, Any]:
     """One page of the re-pushes waiting (or sent), by target city, oldest first; the
     tabs' counts and the target cities of the tab with their counts. Four queries."""
     counts = _visible(actor).aggregate(

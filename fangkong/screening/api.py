@@ -1,5 +1,6 @@
 """/api/v1/screening: submit a list (file upload or JSON rows), read a batch and its feedback,
-the progress down the region tree and the records behind each figure."""
+the progress down the region tree and the records behind each figure, the people found
+elsewhere to push on to their city (and mark them sent)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from .feedback import feedback_page
 from .importer import MAPPING_KIND
 from .links import FIGURES as FIGURE_KEYS
 from .params import batch_or_none, region_or_none
+from .repushes import repush_page, repushes_mark_sent
 from .tasks import import_list
 
 router = Router(tags=["screening"])
@@ -252,3 +254,42 @@ def _record(r) -> dict[str, Any]:
         "deadline": r.deadline,
         "closed_at": r.closed_at,
     }
+
+
+@router.get("/repushes", summary="People found elsewhere, to push on to their city (masked)")
+def repushes(request, sent: bool = False, to: str = "", page: int = 1):
+    """The re-push list as on its page: waiting (or, with ?sent=true, sent), by target city,
+    oldest first, 50 a page; the tabs' counts and the target cities with their counts."""
+    listed = repush_page(actor=request.actor, sent=sent, target=to, page=max(page, 1))
+    return {
+        "counts": listed["counts"],
+        "targets": [{"place": t["target_place"], "count": t["n"]} for t in listed["targets"]],
+        "count": listed["count"],
+        "page": listed["page"],
+        "has_next": listed["has_next"],
+        "repushes": [_repush(p) for p in listed["repushes"]],
+    }
+
+
+def _repush(p) -> dict[str, Any]:
+    record = p.record
+    return {
+        "id": p.pk,
+        "record": record.pk,
+        "batch": record.batch_id,
+        "row": record.row_number,
+        "name": record.masked_name,
+        "target": p.target_place,
+        "checked_in": record.region_id,
+        "checked_at": p.created_at,
+        "sent_at": p.sent_at,
+    }
+
+
+class RepushesSent(Schema):
+    ids: list[int]
+
+
+@router.post("/repushes/sent", summary="Mark people as sent to their city, all or none")
+def repushes_sent(request, body: RepushesSent):
+    return {"marked": repushes_mark_sent(actor=request.actor, pks=body.ids)}

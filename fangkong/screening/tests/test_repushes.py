@@ -14,6 +14,7 @@ from fangkong.screening.repushes import repush_page, repushes_mark_sent
 from fangkong.screening.services import record_verify
 
 from .conftest import HEADER, ID_A, ID_B, ID_C, csv_bytes, row
+from .test_api import bearer
 from .test_home_todo import todos
 from .test_views import _query_count
 
@@ -176,3 +177,42 @@ def test_marking_another_countys_people_answers_404_like_missing(client, world, 
         response = client.post(reverse("screening:repushes_sent"), {"repush": [pk]})
         assert response.status_code == 404
     assert not OutgoingRepush.objects.filter(sent_at__isnull=False).exists()
+
+
+def test_the_api_lists_them_by_city_and_marks_them_sent(client, world, repushed):
+    city = bearer(world, world.city)
+    listed = client.get("/api/v1/screening/repushes?to=长沙市", **city).json()
+    assert listed["counts"] == {"pending": 3, "sent": 0} and listed["count"] == 2
+    assert {"place": "广州市", "count": 1} in listed["targets"]
+    first = listed["repushes"][0]
+    assert first["target"] == "长沙市" and first["name"].endswith("*") and not first["sent_at"]
+
+    marked = client.post(
+        "/api/v1/screening/repushes/sent",
+        {"ids": [r["id"] for r in listed["repushes"]]},
+        content_type="application/json",
+        **city,
+    )
+
+    assert marked.status_code == 200 and marked.json() == {"marked": 2}
+    sent = client.get("/api/v1/screening/repushes?sent=true", **city).json()
+    assert sent["count"] == 2 and all(r["sent_at"] for r in sent["repushes"])
+    again = client.post(
+        "/api/v1/screening/repushes/sent", {"ids": [first["id"]]},
+        content_type="application/json", **city,
+    )  # fmt: skip
+    assert again.status_code == 422
+
+
+def test_the_api_keeps_to_the_callers_region(client, world, repushed):
+    other = bearer(world, world.other_county, role="operator")
+    listed = client.get("/api/v1/screening/repushes", **other).json()
+    assert [r["target"] for r in listed["repushes"]] == ["广州市"]
+    response = client.post(
+        "/api/v1/screening/repushes/sent", {"ids": [repushed[2].pk]},
+        content_type="application/json", **other,
+    )  # fmt: skip
+    assert (
+        response.status_code == 404
+        and not repushed[2].__class__.objects.filter(sent_at__isnull=False).exists()
+    )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from fangkong.core.categories import HealthCode
 from fangkong.core.decorators import actor_required
 from fangkong.core.errors import ValidationFailed
+from fangkong.core.flash import form_errors
 from fangkong.core.identity import DocumentType
 from fangkong.core.roles import Perm
 
@@ -58,9 +59,7 @@ def _saved(request, form: CheckpointForm, save) -> bool:
     try:
         save(form.cleaned_data)
     except ValidationFailed as exc:
-        for field, errors in exc.errors.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
+        form_errors(form, exc)
         return False
     return True
 

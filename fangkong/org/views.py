@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core.decorators import actor_required
 from fangkong.core.errors import ValidationFailed
+from fangkong.core.flash import form_errors
 from fangkong.core.roles import Perm
 
 from . import selectors, services
@@ -20,13 +21,6 @@ from .models import UnitKind
 
 ROSTER_DAYS_BACK = 7
 ROSTER_DAYS_AHEAD = 7
-
-
-def _add_errors(form, exc: ValidationFailed) -> None:
-    for name, messages_ in exc.errors.items():
-        target = name if name in form.fields else None
-        for message in messages_:
-            form.add_error(target, message)
 
 
 @actor_required(Perm.ORG_VIEW)
@@ -72,7 +66,7 @@ def unit_create(request):
                 member_units=data["member_units"],
             )
         except ValidationFailed as exc:
-            _add_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("已新设“%(name)s”。") % {"name": unit.name})
             return redirect(f"{reverse('org:overview')}#unit-{unit.pk}")
@@ -107,7 +101,7 @@ def unit_edit(request, pk: int):
                 member_units=data["member_units"],
             )
         except ValidationFailed as exc:
-            _add_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("已保存“%(name)s”。") % {"name": data["name"]})
             return redirect(f"{reverse('org:overview')}#unit-{unit.pk}")
@@ -184,7 +178,7 @@ def duty_create(request):
                 phone=data["phone"],
             )
         except ValidationFailed as exc:
-            _add_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(
                 request,

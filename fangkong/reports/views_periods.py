@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from fangkong.core.decorators import actor_required
 from fangkong.core.errors import ValidationFailed
+from fangkong.core.flash import form_errors
 from fangkong.core.roles import Perm
 from fangkong.org.models import CommandUnit, UnitKind
 
@@ -54,9 +55,7 @@ def periods(request):
                               ends_on=data["ends_on"], cutoff=data["cutoff"],
                               units=list(data["units"]))  # fmt: skip
             except ValidationFailed as exc:
-                for field, errors in exc.errors.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
+                form_errors(form, exc)
             else:
                 messages.success(request, _("已设立报告周期“%(name)s”。") % {"name": data["name"]})
                 return redirect("reports:periods")

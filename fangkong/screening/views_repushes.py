@@ -28,8 +28,12 @@ def _listing(data) -> dict[str, str]:
     return {"tab": "sent" if data.get("tab") == "sent" else "", "to": data.get("to", "")}
 
 
+def _query(listing: dict[str, str]) -> str:
+    return urlencode({key: value for key, value in listing.items() if value})
+
+
 def _back(listing: dict[str, str]) -> HttpResponseRedirect:
-    query = urlencode({key: value for key, value in listing.items() if value})
+    query = _query(listing)
     return HttpResponseRedirect(reverse("screening:repushes") + (f"?{query}" if query else ""))
 
 
@@ -46,7 +50,7 @@ def repushes(request):
         {
             **page,
             "listing": listing,
-            "query": urlencode({key: value for key, value in listing.items() if value}),
+            "query": _query(listing),
             "can_mark": actor.can(Perm.SCREENING_MANAGE) and listing["tab"] != "sent",
             "can_export": actor.can(Perm.SCREENING_MANAGE) and actor.can(Perm.PEOPLE_EXPORT),
         },

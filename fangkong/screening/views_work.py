@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core.decorators import actor_required
 from fangkong.core.errors import ValidationFailed
-from fangkong.core.flash import flash_errors
+from fangkong.core.flash import flash_errors, form_errors
 from fangkong.core.roles import Perm
 
 from . import selectors, services
@@ -109,9 +109,7 @@ def _correct(request, item, action: str):
             record_close_invalid(actor=request.actor, pk=item.pk, note=form.cleaned_data["note"])
             messages.success(request, _("已按“信息有误”闭环"))
     except ValidationFailed as exc:
-        for field, errors in exc.errors.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
+        form_errors(form, exc)
         return correction, closing, None
     return correction, closing, redirect("screening:record", pk=item.pk)
 

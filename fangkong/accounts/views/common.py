@@ -4,17 +4,9 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from fangkong.core.errors import ValidationFailed
-from fangkong.core.flash import flash_errors
+from fangkong.core.flash import flash_errors, form_errors
 
 __all__ = ["flash_errors", "form_errors", "safe_next"]
-
-
-def form_errors(form, exc: ValidationFailed) -> None:
-    """Show a service's validation errors on the form, by field where the form has it."""
-    for field, texts in exc.errors.items():
-        for text in texts:
-            form.add_error(field if field in form.fields else None, text)
 
 
 def safe_next(request, candidate: str | None) -> str:

@@ -105,3 +105,21 @@ def test_masks():
 def test_a_mobile_number_in_no_allocated_block_is_refused_not_crashed():
     with pytest.raises(InvalidIdentifier, match="号段不存在"):
         normalize_mobile("14900000000")
+
+
+def test_identifiers_quoted_in_a_message_are_masked_as_on_screen():
+    from fangkong.core.identity import mask_identifiers_in
+
+    assert mask_identifiers_in("手机号号段不存在：19912345678") == "手机号号段不存在：199****5678"
+    assert (
+        mask_identifiers_in("证件号码格式不正确：43313019850715001Y")
+        == "证件号码格式不正确：4331*********5001Y"
+    )
+    assert mask_identifiers_in("手机号无法识别：13912345") == "手机号无法识别：13****45"
+    # Dates, single check characters and lengths stay as they are.
+    for text in (
+        "无法识别的日期“2022-13-45”",
+        "校验位错误：最后一位应为 2，实际为 X",
+        "应为18位，实际为10位",
+    ):
+        assert mask_identifiers_in(text) == text

@@ -162,3 +162,15 @@ def test_who_may_not_correct_sees_no_form(client, world, batch):
         {"action": "correct", "document_number": ID_C},
     )
     assert response.status_code in (200, 403) and _row(batch, 3).invalid
+
+
+def test_the_pages_show_the_number_a_row_error_quotes_masked(client, world, batch):
+    client.force_login(world.user("county_operator"))
+    record = _row(batch, 4)  # its message quotes the malformed phone "1391234"
+    assert "1391234" in str(record.errors)
+    for url in (
+        reverse("screening:record", args=[record.pk]),
+        reverse("screening:batch", args=[batch.pk]),
+    ):
+        html = client.get(url).content.decode()
+        assert "1391234" not in html and "手机号" in html

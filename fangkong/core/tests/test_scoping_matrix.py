@@ -13,6 +13,7 @@ a URL or endpoint with parameters that no app declares fails the coverage tests 
 
 from __future__ import annotations
 
+import json
 import re
 from importlib import import_module
 from importlib.util import find_spec
@@ -298,7 +299,8 @@ def test_api_lists_never_include_objects_outside_the_callers_region(
             if response.status_code >= 500:
                 failures.append(f"{username} GET {path}: {response.status_code}")
                 continue
-            body = response.content.decode()
+            # JSON's escapes (\uXXXX) would hide a Chinese marker from a plain text search.
+            body = json.dumps(response.json(), ensure_ascii=False)
             for marker_factory in hidden_ids.values():
                 for village in _villages(world):
                     if _sees(scope, village.code):

@@ -1,6 +1,7 @@
 """/api/v1/screening: submit a list (file upload or JSON rows), read a batch and its feedback,
 the progress down the region tree and the records behind each figure, the people found
-elsewhere to push on to their city (and mark them sent)."""
+elsewhere to push on to their city (and mark them sent); a worker's records and the steps on
+one record (`api_records`)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from fangkong.imports.jobs import job_create
 from fangkong.imports.models import ImportJob
 
 from . import selectors
+from .api_records import router as records_router
 from .feedback import feedback_page
 from .importer import MAPPING_KIND
 from .links import FIGURES as FIGURE_KEYS
@@ -293,3 +295,6 @@ class RepushesSent(Schema):
 @router.post("/repushes/sent", summary="Mark people as sent to their city, all or none")
 def repushes_sent(request, body: RepushesSent):
     return {"marked": repushes_mark_sent(actor=request.actor, pks=body.ids)}
+
+
+router.add_router("", records_router)

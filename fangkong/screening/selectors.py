@@ -308,6 +308,10 @@ def record_get(*, actor: Actor, pk: int) -> ScreeningRecord:
                 "person",
                 "received_by",
                 "checked_by",
+                "count_clear_by",
+                "identity_clear_by",
+                "location_clear_by",
+                "control_clear_by",
                 "merged_into",
                 "escalated_to",
             )

@@ -22,8 +22,8 @@ def _batch(world, village) -> ScreeningBatch:
     )  # fmt: skip
     ScreeningRecord.objects.create(
         batch=batch, row_number=2, values=["矩阵测试", ""], name=f"矩阵{village.code}",
-        region=village, assigned_level=len(village.code), deadline=batch.deadline,
-        created_at=now,
+        address=f"矩阵地址{village.code}", region=village, assigned_level=len(village.code),
+        deadline=batch.deadline, created_at=now,
     )  # fmt: skip
     return batch
 
@@ -78,4 +78,20 @@ API_CASES = {
         "batch_id": _batch(world, village).pk
     },
     "/screening/jobs/{job_id}": lambda world, village: {"job_id": _job(world, village).pk},
+    **{
+        path: lambda world, village: {"record_id": _record_kwargs(world, village)["pk"]}
+        for path in (
+            "/screening/records/{record_id}",
+            "/screening/records/{record_id}/receive",
+            "/screening/records/{record_id}/check",
+            "/screening/records/{record_id}/verify",
+            "/screening/records/{record_id}/reassign",
+            "/screening/records/{record_id}/correct",
+            "/screening/records/{record_id}/close-invalid",
+        )
+    },
+}
+
+API_HIDDEN_MARKERS = {
+    "screening.record": lambda world, village: _batch(world, village).records.get().address,
 }

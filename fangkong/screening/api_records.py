@@ -170,7 +170,7 @@ def _clear(record: ScreeningRecord, name: str) -> dict[str, Any]:
 
 def _steps(actor: Actor, record: ScreeningRecord) -> dict[str, list]:
     """The steps the caller may take on the record now (`steps`), as the page offers them,
-    and where it may be moved (`reassign_to`)."""
+    and where it may be moved (`reassign_to`: `up` is back to the region above, 退回)."""
     if not record.is_open:
         return {"steps": [], "reassign_to": []}
     if record.invalid:
@@ -182,5 +182,8 @@ def _steps(actor: Actor, record: ScreeningRecord) -> dict[str, list]:
     targets = selectors.reassign_targets(actor=actor, record=record)
     return {
         "steps": [*steps, "verify", *(["reassign"] if targets else [])],
-        "reassign_to": [{"code": r.code, "name": r.name} for r in targets],
+        "reassign_to": [
+            {"code": r.code, "name": r.name, "up": len(r.code) < len(record.region_id)}
+            for r in targets
+        ],
     }

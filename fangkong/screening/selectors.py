@@ -337,18 +337,19 @@ def invalid_rows_first(
 
 def reassign_targets(*, actor: Actor, record: ScreeningRecord) -> list[Region]:
     """Where a record may go: the regions just below its own (down), and its parent
-    (back up) when the actor's scope reaches it."""
+    (back up, 退回: a grid worker returns a record that is not its village's to the township,
+    which then sees it as placed on itself)."""
     return region_targets(actor=actor, region=record.region)
 
 
 def region_targets(*, actor: Actor, region: Region) -> list[Region]:
-    """Where records placed on this region may go: its children, and first its parent, when
-    that lies within the actor's scope (the city at the highest, never the province)."""
+    """Where records placed on this region may go: its children, and first its parent (the
+    city at the highest, never the province), as the services accept."""
     length = CHILD_CODE_LENGTH.get(len(region.code))
     targets = []
     if length:
         targets = list(Region.objects.filter(parent_id=region.code).order_by("code"))
     parent = region.parent_id
-    if parent and actor.sees_region_code(parent) and len(parent) >= CODE_LENGTHS[2]:
+    if parent and len(parent) >= CODE_LENGTHS[2]:
         targets.insert(0, Region.objects.get(code=parent))
     return targets

@@ -57,8 +57,9 @@ def test_a_record_is_worked_to_the_four_clears_over_the_api(client, world, batch
     pk = _pk(batch, 2)
     detail = api.get(f"/api/v1/screening/records/{pk}").json()
     assert detail["document"] != ID_A and ID_A not in str(detail)
-    # A village has nothing below it, and its parent is above the grid worker.
-    assert detail["steps"] == ["receive", "check", "verify"] and detail["reassign_to"] == []
+    assert detail["steps"] == ["receive", "check", "verify", "reassign"]
+    # A village has nothing below it: the record can only go back to its township.
+    assert detail["reassign_to"] == [{"code": "433101002", "name": "峒河街道", "up": True}]
     assert detail["clears"]["count_clear"]["done"] is False
 
     assert _post(api, f"/records/{pk}/receive").json()["status"] == Status.RECEIVED
@@ -95,28 +96,25 @@ def test_not_local_over_the_api_becomes_a_repush(client, world, batch):
     assert OutgoingRepush.objects.get(record_id=pk).target_place == "长沙市"
 
 
-def test_reassign_moves_the_record_up_and_down_the_tree(client, world, batch):
+def test_a_grid_worker_returns_a_record_and_the_township_assigns_it_again(client, world, batch):
     pk = _pk(batch, 2)
-    township = _as(client, world, "township_operator")
-    detail = township.get(f"/api/v1/screening/records/{pk}").json()
-    assert "reassign" in detail["steps"]
-    parent = detail["reassign_to"][0]["code"]
-    assert _post(township, f"/records/{pk}/reassign", {"region": parent}).json() == {
-        "id": pk,
-        "region": parent,
-    }
-    # On the township now: above the grid worker's village, out of its sight like a missing one.
     worker = _as(client, world, "grid_worker")
+    returned = _post(worker, f"/records/{pk}/reassign", {"region": "433101002"})
+    assert returned.json() == {"id": pk, "region": "433101002"}
+    # On the township now: out of the grid worker's sight, like a missing record.
     assert worker.get(f"/api/v1/screening/records/{pk}").status_code == 404
 
     township = _as(client, world, "township_operator")
     targets = township.get(f"/api/v1/screening/records/{pk}").json()["reassign_to"]
-    village = next(t["code"] for t in targets if t["code"] == detail["region"]["code"])
+    assert targets[0] == {"code": "433101", "name": "吉首市", "up": True}
+    assert "433101002001" in [t["code"] for t in targets if not t["up"]]
     refused = _post(township, f"/records/{pk}/reassign", {"region": "4331"})
-    assert refused.status_code == 422
-    assert _post(township, f"/records/{pk}/reassign", {"region": village}).status_code == 200
+    assert refused.status_code == 422 and refused.json()["detail"][0]["field"] == "region"
+    again = _post(township, f"/records/{pk}/reassign", {"region": "433101002001"})
+    assert again.status_code == 200
     worker = _as(client, world, "grid_worker")
     assert worker.get(f"/api/v1/screening/records/{pk}").status_code == 200
+    assert ChangeEntry.objects.filter(action="screening.record.reassigned").count() == 2
 
 
 def test_another_regions_record_is_404_to_read_and_to_act(client, world, batch):

@@ -90,6 +90,17 @@ def test_one_screen_form_verifies_a_record(client, world, batch):
     assert record.status == Status.CLOSED and record.four_clear
 
 
+def test_a_grid_worker_returns_a_record_to_its_township_from_the_page(client, world, batch):
+    record = batch.records.get(row_number=3)
+    url = reverse("screening:record", args=[record.pk])
+    c = login(client, world, "grid_worker")
+    assert '<option value="433101002">退回至 峒河街道</option>' in c.get(url).content.decode()
+    response = c.post(url, {"action": "reassign", "region": "433101002"})
+    assert response.status_code == 302 and c.get(url).status_code == 404
+    record.refresh_from_db()
+    assert record.region_id == "433101002"
+
+
 def test_form_errors_say_what_to_change(client, world, batch):
     record = batch.records.get(row_number=3)
     response = login(client, world, "grid_worker").post(

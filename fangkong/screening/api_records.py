@@ -54,14 +54,17 @@ class CloseInvalidIn(Schema):
 
 
 @router.get("/my-records", summary="My records to act on (or closed), nearest deadline first")
-def my_records(request, closed: bool = False):
-    """The grid worker's list, as on its phone page: at most 200, open ones by deadline
+def my_records(request, closed: bool = False, page: int = 1):
+    """The grid worker's list, as on its phone page, 50 a page: open ones by deadline
     (`overdue` once it has passed), closed ones newest first; the counts of its tabs."""
     actor: Actor = request.actor
     now = timezone.now()
+    listed = selectors.my_page(actor=actor, closed=closed, page=page)
     return {
         "counts": selectors.my_counts(actor=actor),
-        "records": [_summary(r, now) for r in selectors.my_records(actor=actor, closed=closed)],
+        "page": listed["page"],
+        "has_next": listed["has_next"],
+        "records": [_summary(r, now) for r in listed["records"]],
     }
 
 

@@ -274,14 +274,25 @@ def _record_order(status: str) -> tuple[str, ...]:
     return ("deadline", "id") if status in OPEN_FILTERS else ("-id",)
 
 
-def my_records(*, actor: Actor, closed: bool = False, limit: int = 200) -> list[ScreeningRecord]:
-    """A grid worker's (or anyone's) records to act on, nearest deadline first."""
+def my_records(
+    *, actor: Actor, closed: bool = False, page: int = 1, limit: int = PAGE_SIZE
+) -> list[ScreeningRecord]:
+    """A grid worker's (or anyone's) records to act on, nearest deadline first (closed ones
+    newest first), from the page's first."""
     records = records_visible(actor).filter(merge_kind=MergeKind.NONE, invalid=False)
     records = (
         records.filter(status=Status.CLOSED) if closed else records.exclude(status=Status.CLOSED)
     )
     order = ("-closed_at", "-id") if closed else ("deadline", "id")
-    return list(records.select_related("region", "batch").order_by(*order)[:limit])
+    start = (max(page, 1) - 1) * PAGE_SIZE
+    return list(records.select_related("region", "batch").order_by(*order)[start : start + limit])
+
+
+def my_page(*, actor: Actor, closed: bool = False, page: int = 1) -> dict[str, Any]:
+    """One page of `my_records` and whether another follows. One query."""
+    page = max(page, 1)
+    rows = my_records(actor=actor, closed=closed, page=page, limit=PAGE_SIZE + 1)
+    return {"records": rows[:PAGE_SIZE], "page": page, "has_next": len(rows) > PAGE_SIZE}
 
 
 def my_counts(*, actor: Actor) -> dict[str, Any]:

@@ -32,15 +32,12 @@ from .sheets import DIRECT_ROWS, sheet_download
 def mine(request):
     actor = request.actor
     closed = request.GET.get("tab") == "closed"
-    records = decorate(selectors.my_records(actor=actor, closed=closed))
+    page = selectors.my_page(actor=actor, closed=closed, page=page_number(request))
+    decorate(page["records"])
     return render(
         request,
         "screening/mine.html",
-        {
-            "records": records,
-            "counts": selectors.my_counts(actor=actor),
-            "closed": closed,
-        },
+        {**page, "counts": selectors.my_counts(actor=actor), "closed": closed},
     )
 
 

@@ -177,6 +177,20 @@ def test_list_pages_run_the_same_queries_however_many_rows(client, world, run_im
     assert _query_count(c, url) == few
 
 
+def test_a_grid_workers_list_comes_50_a_page_nearest_deadline_first(client, world, run_import):
+    rows = [row(n, "赵六", "", f"139{n:08d}", HOME) for n in range(1, 56)]
+    batch = run_import(csv_bytes([HEADER, *rows])).batch
+    c = login(client, world, "grid_worker")
+    first = c.get(reverse("screening:mine")).content.decode()
+    second = c.get(reverse("screening:mine") + "?page=2").content.decode()
+    linked = re.findall(r'href="/screening/records/(\d+)/"', first + second)
+    assert len(linked) == 55 and len(set(linked)) == 55
+    assert "待核实 55" in first and "page=2" in first and "第 2 页" in second
+    assert set(map(int, linked)) == set(batch.records.values_list("pk", flat=True))
+    api = c.get("/api/v1/screening/my-records?page=2").json()
+    assert len(api["records"]) == 5 and api["page"] == 2 and not api["has_next"]
+
+
 def test_upload_runs_the_import_and_shows_the_batch(client, world):
     c = login(client, world, "county_operator")
     upload = io.BytesIO(csv_bytes([HEADER, row(1, "张三", ID_C, address=HOME)]))

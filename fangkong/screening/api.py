@@ -143,6 +143,8 @@ def job_status(request, job_id: int):
 
 @router.get("/batches/{batch_id}", summary="A batch: status, progress and import summary")
 def batch_detail(request, batch_id: int):
+    """`status` is "open" (核查中) until every record of the list is closed, then "done"
+    (已闭环) as of `closed_at`; `progress` counts the records in the caller's region."""
     actor = request.actor
     batch = selectors.batch_get(actor=actor, pk=batch_id)
     return {
@@ -152,6 +154,7 @@ def batch_detail(request, batch_id: int):
         "received_at": batch.received_at,
         "deadline": batch.deadline,
         "status": batch.status,
+        "closed_at": batch.closed_at,
         "summary": {
             "rows": batch.rows,
             "valid": batch.valid,

@@ -31,6 +31,7 @@ from fangkong.core.roles import Perm
 from fangkong.people.models import Person
 from fangkong.people.services import person_with_document
 
+from .batch_status import close_finished_batches
 from .feedback import identifier_columns
 from .intake import open_primary
 from .matching import level_name
@@ -102,6 +103,7 @@ def record_close_invalid(*, actor: Actor, pk: int, note: str) -> ScreeningRecord
         changes={"status": [before, Status.CLOSED], "outcome": ["", Outcome.WRONG_INFO],
                  "note": note},
     )  # fmt: skip
+    close_finished_batches(actor=actor, batch_ids=[record.batch_id], now=now)
     return record
 
 

@@ -43,6 +43,7 @@ from .importer import deadline_hours_for
 from .matching import LEVEL_NAMES
 from .merge import MIRRORED
 from .models import (
+    BatchStatus,
     MergeKind,
     PersonSource,
     ScreeningBatch,
@@ -156,14 +157,16 @@ def intake_batch(
 
 
 def recount_batches(batches: Sequence[ScreeningBatch]) -> None:
-    """Rows, valid rows, people matched, assignment by level and the latest deadline of each
-    batch, from its records: two statements whatever the number of batches."""
+    """Rows, valid rows, people matched, assignment by level, the latest deadline and whether
+    it is closed, of each batch, from its records: two statements whatever their number."""
     rows = (
         ScreeningRecord.objects.filter(batch__in=batches)
         .values("batch_id", "assigned_level")
         .annotate(
             n=Count("*"),
             invalid=Count("id", filter=Q(invalid=True)),
+            open=Count("id", filter=~Q(status=Status.CLOSED)),
+            closed_at=Max("closed_at"),
             deadline=Max("deadline"),
         )
         .order_by()
@@ -174,7 +177,17 @@ def recount_batches(batches: Sequence[ScreeningBatch]) -> None:
     for batch in batches:
         _apply_counts(batch, by_batch.get(batch.pk, []))
     ScreeningBatch.objects.bulk_update(
-        batches, ["rows", "valid", "invalid", "matched_people", "assigned", "deadline"]
+        batches,
+        [
+            "rows",
+            "valid",
+            "invalid",
+            "matched_people",
+            "assigned",
+            "deadline",
+            "status",
+            "closed_at",
+        ],
     )
 
 
@@ -189,6 +202,11 @@ def _apply_counts(batch: ScreeningBatch, rows: list[dict[str, Any]]) -> None:
     batch.matched_people = total - invalid
     batch.assigned = assigned
     batch.deadline = max([batch.deadline, *(r["deadline"] for r in rows)])
+    # A record taken in opens the day's batch again; one whose records are all closed is.
+    still_open = any(r["open"] for r in rows)
+    batch.status = BatchStatus.OPEN if still_open or not rows else BatchStatus.DONE
+    closed = [r["closed_at"] for r in rows if r["closed_at"]]
+    batch.closed_at = None if batch.status == BatchStatus.OPEN else max(closed, default=None)
 
 
 def open_primary(person_id: int) -> ScreeningRecord | None:

@@ -107,6 +107,8 @@ class ScreeningBatch(ScopedModel):
     status = models.CharField(
         _("状态"), max_length=16, choices=BatchStatus.choices, default=BatchStatus.OPEN
     )
+    # When its last record was closed (batch_status.py); empty while any is open.
+    closed_at = models.DateTimeField(_("闭环时间"), null=True, blank=True)
     rows = models.PositiveIntegerField(_("行数"), default=0)
     valid = models.PositiveIntegerField(_("有效行"), default=0)
     invalid = models.PositiveIntegerField(_("待更正行"), default=0)

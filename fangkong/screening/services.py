@@ -21,6 +21,7 @@ from fangkong.core.roles import Perm
 from fangkong.regions.models import Region
 
 from .alerts import records_escalated
+from .batch_status import close_finished_batches
 from .merge import mirror_into_merged
 from .models import Outcome, OutgoingRepush, ScreeningRecord, Status
 from .sql import table
@@ -164,6 +165,7 @@ def record_verify(
     record.checked_at, record.checked_by, record.closed_at = now, actor.user, now
     record.save()
     _sync_merged(record)
+    _close_finished_lists(actor, record, now)
     audit_record(
         actor=actor,
         action="screening.record.verified",
@@ -189,6 +191,15 @@ def record_verify(
             changes={"target_place": repush.target_place},
         )
     return record
+
+
+def _close_finished_lists(actor: Actor, record: ScreeningRecord, now: dt.datetime) -> None:
+    """The record's list, and the lists of the records merged into it (closed with it), are
+    closed once nothing of theirs is open."""
+    merged = ScreeningRecord.objects.filter(merged_into_id=record.pk).values_list(
+        "batch_id", flat=True
+    )
+    close_finished_batches(actor=actor, batch_ids={record.batch_id, *merged}, now=now)
 
 
 @transaction.atomic

@@ -1,8 +1,10 @@
 """Alerts screening raises through notifications: a new list reaching each county (and the
-city, for the people whose address named no county), and records escalated (services)."""
+city, for the people whose address named no county), records escalated (services), and a
+list cleared (batch_status)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
 from django.db.models import Count
@@ -11,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.notifications.models import Level as AlertLevel
 from fangkong.notifications.services import notify
 from fangkong.regions.models import CODE_LENGTHS, Level
 
@@ -71,3 +74,23 @@ def records_escalated(*, batch_id: int, region_code: str, records: int) -> None:
         link=f"{reverse('screening:records')}?{query}",
         level="danger",
     )
+
+
+def list_cleared(batch: ScreeningBatch, closed_at: dt.datetime) -> None:
+    """The region that received a list hears once that every record of it is closed, how long
+    it took, and where its feedback sheet is (the sheet the sender waits for). Not for the
+    system batches of checks and self-reports, which close and open again all day."""
+    if batch.intake_key:
+        return
+    hours = max((closed_at - batch.received_at).total_seconds(), 0) / 3600
+    notify(
+        region_code=batch.region_id,
+        kind="screening.cleared",
+        message=_("名单 #%(batch)s %(category)s · %(source)s 已全部闭环，用时 %(hours).1f 小时，"
+                  "可下载反馈表") % {
+            "batch": batch.pk, "category": batch.get_category_display(), "source": batch.source,
+            "hours": hours,
+        },
+        link=reverse("screening:batch", args=[batch.pk]),
+        level=AlertLevel.INFO,
+    )  # fmt: skip

@@ -10,6 +10,8 @@ from django.urls import reverse
 
 from fangkong.audit.models import ChangeEntry
 from fangkong.checkpoints.tests.conftest import forget_everything
+from fangkong.notifications.models import Notification
+from fangkong.notifications.services import notification_list
 from fangkong.people.tests.factories import resident_id
 from fangkong.riskareas.models import RiskArea
 from fangkong.screening.correction import record_close_invalid
@@ -42,6 +44,12 @@ def test_the_last_record_verified_closes_the_list(run_import, actor_of):
     assert _status(batch) == (BatchStatus.DONE, done.closed_at)
     entry = ChangeEntry.objects.get(action="screening.batch.closed")
     assert entry.object_id == str(batch.pk)
+    alert = Notification.objects.get(kind="screening.cleared")
+    assert alert.region_id == batch.region_id and f"#{batch.pk}" in alert.message
+    assert "已全部闭环" in alert.message and alert.link.endswith(f"/batches/{batch.pk}/")
+    # The city's HQ reads it; a county's staff, below the list's region, does not.
+    assert notification_list(actor=actor_of("hq")).filter(pk=alert.pk).exists()
+    assert not notification_list(actor=actor_of("county_operator")).filter(pk=alert.pk).exists()
 
 
 def test_a_repeat_closes_with_its_first_row(run_import, actor_of):
@@ -106,6 +114,8 @@ def test_a_closed_system_batch_opens_again_when_a_record_is_taken_in(world, acto
         submit(world, document_number=resident_id("420106"), name="向东")
         assert ScreeningBatch.objects.get().records.count() == 2
         assert _status(batch) == (BatchStatus.OPEN, None)
+    # A system batch closes and opens all day: nobody is alerted of it.
+    assert not Notification.objects.filter(kind="screening.cleared").exists()
 
 
 def test_the_api_and_the_pages_say_the_list_is_closed(client, world, run_import, actor_of):

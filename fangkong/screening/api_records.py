@@ -89,22 +89,22 @@ def record_check(request, record_id: int):
 def record_verify(request, record_id: int, payload: VerifyIn):
     """`outcome`: controlled (with `measure` and `place`), not_local or left (with
     `destination`; not_local puts the person on the re-push list), not_found, wrong_info."""
-    services.record_verify(actor=request.actor, pk=record_id, **payload.dict())
+    services.record_verify(actor=request.actor, pk=record_id, **payload.model_dump())
     return _detail(request.actor, record_id)
 
 
 @router.post("/records/{record_id}/reassign", summary="Move a record down or back up the tree")
 def record_reassign(request, record_id: int, payload: ReassignIn):
-    """To a region just below the record's, or to its parent when that is within the
-    caller's scope; the record may then be out of the caller's sight, so only its new region
-    is answered."""
+    """To a region just below the record's, or back up to its parent (退回; the city at the
+    highest). The record may then be out of the caller's sight, so only its new region is
+    answered."""
     record = services.record_reassign(actor=request.actor, pk=record_id, region_code=payload.region)
     return {"id": record.pk, "region": record.region_id}
 
 
 @router.post("/records/{record_id}/correct", summary="Correct a row that needs correction")
 def record_correct_row(request, record_id: int, payload: CorrectIn):
-    record_correct(actor=request.actor, pk=record_id, correction=Correction(**payload.dict()))
+    record_correct(actor=request.actor, pk=record_id, correction=Correction(**payload.model_dump()))
     return _detail(request.actor, record_id)
 
 

@@ -27,6 +27,13 @@ class TravelMode(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+# The verdict's colour in lists, as the checkpoint's screen shows it.
+VERDICT_BADGE = {
+    "transfer": "red", "turn_back": "red", "sample_on_site": "orange",
+    "pass_with_arrival_test": "blue", "pass": "green",
+}  # fmt: skip
+
+
 class ArrivalStatus(models.TextChoices):
     OPEN = "open", _("管理中")
     CLOSED = "closed", _("已闭环")
@@ -82,6 +89,10 @@ class Arrival(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.person_id} → {self.region_id} {self.arrived_at:%Y-%m-%d}"
+
+    @property
+    def verdict_badge(self) -> str:
+        return VERDICT_BADGE.get(self.verdict, "grey")
 
     def get_verdict_display(self) -> str:
         """The verdict in the reader's language (stored as its code, e.g. "pass")."""
@@ -144,6 +155,16 @@ class ArrivalObligation(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.status}"
+
+    def get_kind_display(self) -> str:
+        """The kind in the reader's language (stored as its code, e.g. "arrival_test")."""
+        from fangkong.checkpoints.verdict import ObligationKind
+
+        return (
+            str(ObligationKind(self.kind).label)
+            if self.kind in ObligationKind.values
+            else self.kind
+        )
 
 
 class MonitoringDay(ScopedModel):

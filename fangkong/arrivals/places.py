@@ -66,8 +66,12 @@ def home_code(raw: str | None) -> str | None:
     return code
 
 
+# Names the division data gives levels that are no place of their own ("重庆市 县 秀山…").
+PLACEHOLDER_NAMES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+
+
 def place_name(code: str) -> str:
     """'湖北省 武汉市 武昌区' for a county; the nearest known names for deeper codes."""
     names = _names()
     parts = [names[c] for c in (code[:2], code[:4], code[:6], code[:9], code) if c in names]
-    return " ".join(dict.fromkeys(parts)) or code
+    return " ".join(p for p in dict.fromkeys(parts) if p not in PLACEHOLDER_NAMES) or code

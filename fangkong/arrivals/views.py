@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,9 +31,10 @@ from fangkong.core.roles import Perm
 from fangkong.core.text import list_text
 from fangkong.regions.models import Level, Region
 
-from .models import TravelMode
+from .models import ArrivalStatus, TravelMode
 from .places import place_name
 from .selectors import (
+    arrival_counts,
     arrival_get,
     arrival_list,
     arrival_obligations,
@@ -44,6 +46,7 @@ from .selectors import (
 from .selfreport import RateLimited, receipt_arrival, receipt_token, self_report_submit
 from .services import monitoring_record, obligation_complete
 
+PAGE_SIZE = 50
 # Stored in Chinese, joined with 、 (as the checkpoints and sheets write them); shown translated.
 SYMPTOMS = (
     gettext_noop("发热"),
@@ -168,9 +171,14 @@ def qr_svg(request, scope: str):
 
 @actor_required(Perm.ARRIVALS_VIEW)
 def arrivals(request):
-    status = request.GET.get("status", "open")
-    rows = arrival_list(actor=request.actor, status=status)[:200]
-    return render(request, "arrivals/list.html", {"arrivals": rows, "status": status})
+    """The arrivals in the actor's region, newest first, 50 a page: those still followed up
+    (管理中), those closed, or all."""
+    status = request.GET.get("status", ArrivalStatus.OPEN)
+    status = status if status in (*ArrivalStatus.values, "all") else ArrivalStatus.OPEN
+    listed = arrival_list(actor=request.actor, status="" if status == "all" else status)
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = arrival_counts(actor=request.actor)
+    return render(request, "arrivals/list.html", {"page": page, "status": status, "counts": counts})
 
 
 @actor_required(Perm.ARRIVALS_VIEW)
@@ -188,7 +196,7 @@ def detail(request, pk: int):
     return render(request, "arrivals/detail.html", {
         "arrival": arrival, "obligations": arrival_obligations(actor=request.actor,
                                                                arrival=arrival),
-        "origin": place_name(arrival.origin_code), "kinds": dict(ObligationKind.choices),
+        "origin": place_name(arrival.origin_code),
     })  # fmt: skip
 
 

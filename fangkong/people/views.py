@@ -16,6 +16,7 @@ from fangkong.core.decorators import actor_required
 from fangkong.core.errors import ValidationFailed
 from fangkong.core.roles import Perm
 
+from .dossier import dossier_for
 from .ethnic_groups import ethnic_group_label
 from .forms import IDENTIFYING_FIELDS, REVEAL_LABELS, PersonForm, RevealForm, SearchForm
 from .identity import mask_query, read_query
@@ -117,7 +118,8 @@ def register(request):
 @never_cache
 @actor_required(Perm.PEOPLE_VIEW)
 def detail(request, pk: int):
-    """The person, masked; POST asks to reveal identifying details for a stated purpose."""
+    """The person, masked, with what each domain the actor may read holds of them (一人一档);
+    POST asks to reveal identifying details for a stated purpose."""
     actor = request.actor
     person = person_get(actor=actor, pk=pk)
     reveal_form = RevealForm(request.POST if request.method == "POST" else None)
@@ -139,6 +141,7 @@ def detail(request, pk: int):
     }
     if request.htmx and request.method == "POST":
         return render(request, "people/detail.html#reveal", context)
+    context["dossier"] = dossier_for(actor, person)
     return render(request, "people/detail.html", context)
 
 

@@ -1,0 +1,46 @@
+"""The person's page: the lists that named the person, and what came of each."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from fangkong.core.actor import Actor
+from fangkong.core.roles import Perm
+from fangkong.people.dossier import ENTRIES, DossierEntry, DossierSection
+from fangkong.people.models import Person
+
+from .display import badge
+from .models import ScreeningRecord
+
+
+def person_section(actor: Actor, person: Person) -> DossierSection | None:
+    if not actor.can(Perm.SCREENING_VIEW):
+        return None
+    records = ScreeningRecord.objects.visible_to(actor).filter(person_id=person.pk)
+    latest = records.select_related("batch").order_by("-created_at", "-id")[:ENTRIES]
+    return DossierSection(
+        title=gettext_lazy("排查记录"),
+        count=records.count(),
+        entries=[_entry(r) for r in latest],
+        empty=gettext_lazy("没有排查名单提到此人"),
+    )
+
+
+def _entry(record: ScreeningRecord) -> DossierEntry:
+    css, label = badge(record)
+    batch = record.batch
+    text = _("#%(batch)s %(category)s · %(source)s · 第 %(row)s 行") % {
+        "batch": batch.pk,
+        "category": batch.get_category_display(),
+        "source": batch.source,
+        "row": record.row_number,
+    }
+    return DossierEntry(
+        when=record.created_at,
+        text=text,
+        badge=label,
+        badge_class=css,
+        url=reverse("screening:record", args=[record.pk]),
+    )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from fangkong.core.actor import Actor
 from fangkong.core.roles import Perm
-from fangkong.people.dossier import ENTRIES, DossierEntry, DossierSection
+from fangkong.people.dossier import DossierEntry, DossierSection, section_of
 from fangkong.people.models import Person
 
 from .models import Arrival
@@ -15,22 +15,19 @@ from .places import place_name
 
 
 def person_section(actor: Actor, person: Person) -> DossierSection | None:
-    if not actor.can(Perm.ARRIVALS_VIEW):
-        return None
-    arrivals = Arrival.objects.visible_to(actor).filter(person_id=person.pk)
-    latest = arrivals.select_related("region").order_by("-arrived_at", "-id")[:ENTRIES]
-    return DossierSection(
-        title=gettext_lazy("来返记录"),
-        count=arrivals.count(),
-        entries=[
-            DossierEntry(
-                when=a.arrived_at,
-                text=f"{place_name(a.origin_code)} → {a.region.name} · {a.get_source_display()}",
-                badge=a.get_verdict_display(),
-                badge_class=f"badge-{a.verdict_badge}",
-                url=reverse("arrivals:detail", args=[a.pk]),
-            )
-            for a in latest
-        ],
-        empty=gettext_lazy("没有来返记录"),
+    return section_of(
+        actor, person, permission=Perm.ARRIVALS_VIEW, model=Arrival,
+        order=("-arrived_at", "-id"), related=("region",), entry=_entry,
+        title=gettext_lazy("来返记录"), empty=gettext_lazy("没有来返记录"),
+    )  # fmt: skip
+
+
+def _entry(arrival: Arrival) -> DossierEntry:
+    return DossierEntry(
+        when=arrival.arrived_at,
+        text=f"{place_name(arrival.origin_code)} → {arrival.region.name} · "
+        f"{arrival.get_source_display()}",
+        badge=arrival.get_verdict_display(),
+        badge_class=f"badge-{arrival.verdict_badge}",
+        url=reverse("arrivals:detail", args=[arrival.pk]),
     )

@@ -6,28 +6,24 @@ from django.utils.translation import gettext_lazy
 
 from fangkong.core.actor import Actor
 from fangkong.core.roles import Perm
-from fangkong.people.dossier import ENTRIES, DossierEntry, DossierSection
+from fangkong.people.dossier import DossierEntry, DossierSection, section_of
 from fangkong.people.models import Person
 
 from .models import NatTest
 
 
 def person_section(actor: Actor, person: Person) -> DossierSection | None:
-    if not actor.can(Perm.LABTESTS_VIEW):
-        return None
-    tests = NatTest.objects.visible_to(actor).filter(person_id=person.pk)
-    latest = tests.order_by("-sampled_at", "-id")[:ENTRIES]
-    return DossierSection(
-        title=gettext_lazy("核酸检测"),
-        count=tests.count(),
-        entries=[
-            DossierEntry(
-                when=t.sampled_at,
-                text=" · ".join(part for part in (str(t.get_purpose_display()), t.lab) if part),
-                badge=t.get_result_display(),
-                badge_class=f"badge-{t.badge}",
-            )
-            for t in latest
-        ],
-        empty=gettext_lazy("没有检测结果"),
+    return section_of(
+        actor, person, permission=Perm.LABTESTS_VIEW, model=NatTest,
+        order=("-sampled_at", "-id"), entry=_entry,
+        title=gettext_lazy("核酸检测"), empty=gettext_lazy("没有检测结果"),
+    )  # fmt: skip
+
+
+def _entry(test: NatTest) -> DossierEntry:
+    return DossierEntry(
+        when=test.sampled_at,
+        text=" · ".join(part for part in (str(test.get_purpose_display()), test.lab) if part),
+        badge=test.get_result_display(),
+        badge_class=f"badge-{test.badge}",
     )

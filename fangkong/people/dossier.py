@@ -10,8 +10,9 @@ Two queries a section, whatever the person's history.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.module_loading import import_string
 
@@ -46,6 +47,29 @@ class DossierSection:
     count: int
     entries: list[DossierEntry]
     empty: StrOrPromise
+
+
+def section_of(
+    actor: Actor,
+    person: Person,
+    *,
+    permission: str,
+    model: Any,
+    order: Sequence[str],
+    entry: Callable[[Any], DossierEntry],
+    title: StrOrPromise,
+    empty: StrOrPromise,
+    related: Sequence[str] = (),
+) -> DossierSection | None:
+    """A domain's section: its objects naming the person, in the reader's scope, newest
+    first by `order`, each made an entry; None for a reader who may not read the domain."""
+    if not actor.can(permission):
+        return None
+    objects = model.objects.visible_to(actor).filter(person_id=person.pk)
+    latest = objects.select_related(*related).order_by(*order)[:ENTRIES]
+    return DossierSection(
+        title=title, count=objects.count(), entries=[entry(o) for o in latest], empty=empty
+    )
 
 
 def dossier_for(actor: Actor, person: Person) -> list[DossierSection]:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from fangkong.core.actor import Actor
 from fangkong.core.roles import Perm
-from fangkong.people.dossier import ENTRIES, DossierEntry, DossierSection
+from fangkong.people.dossier import DossierEntry, DossierSection, section_of
 from fangkong.people.models import Person
 
 from .display import badge
@@ -16,16 +16,11 @@ from .models import ScreeningRecord
 
 
 def person_section(actor: Actor, person: Person) -> DossierSection | None:
-    if not actor.can(Perm.SCREENING_VIEW):
-        return None
-    records = ScreeningRecord.objects.visible_to(actor).filter(person_id=person.pk)
-    latest = records.select_related("batch").order_by("-created_at", "-id")[:ENTRIES]
-    return DossierSection(
-        title=gettext_lazy("排查记录"),
-        count=records.count(),
-        entries=[_entry(r) for r in latest],
-        empty=gettext_lazy("没有排查名单提到此人"),
-    )
+    return section_of(
+        actor, person, permission=Perm.SCREENING_VIEW, model=ScreeningRecord,
+        order=("-created_at", "-id"), related=("batch",), entry=_entry,
+        title=gettext_lazy("排查记录"), empty=gettext_lazy("没有排查名单提到此人"),
+    )  # fmt: skip
 
 
 def _entry(record: ScreeningRecord) -> DossierEntry:

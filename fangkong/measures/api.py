@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.paginator import Paginator
 from ninja import Router, Schema, Status
 
 from fangkong.core.actor import Actor
@@ -20,6 +21,7 @@ from .selectors import measure_list, overview, sites_with_occupancy
 from .sites import rooms_add, site_create, site_readiness_update, site_update
 
 router = Router(tags=["measures"])
+API_PAGE_SIZE = 100
 
 
 class MeasureOut(MaskedPersonOut, RegionCodeOut):
@@ -65,11 +67,29 @@ class MeasureIn(Schema):
     site_id: int | None = None
 
 
-@router.get("", response=list[MeasureOut], summary="Running measures in the caller's scope")
-def list_measures(request: ActorRequest, status: str = "running", category: str = ""):
+class MeasurePage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[MeasureOut]
+
+
+@router.get("", response=MeasurePage, summary="Measures in the caller's scope, 100 a page")
+def list_measures(
+    request: ActorRequest, status: str = "running", category: str = "", page: int = 1
+):
+    """Running ones by default (?status= one status); newest first; `count` and `pages` say
+    how many there are."""
     actor: Actor = request.actor
     actor.require(Perm.MEASURES_VIEW)
-    return list(measure_list(actor=actor, status=status, category=category)[:500])
+    listed = measure_list(actor=actor, status=status, category=category)
+    shown = Paginator(listed, API_PAGE_SIZE).get_page(page)
+    return {
+        "count": shown.paginator.count,
+        "page": shown.number,
+        "pages": shown.paginator.num_pages,
+        "results": list(shown.object_list),
+    }
 
 
 @router.get("/sites", response=list[SiteOut], summary="Quarantine sites with occupancy")

@@ -37,6 +37,8 @@ from .selectors import (
 
 # People per page on a site's resident list (cards on a phone; a full floor on a desk).
 SITE_PAGE_SIZE = 100
+# Today's missed check-ins listed on the overdue page (all are counted).
+MISSED_SHOWN = 500
 
 
 @actor_required(Perm.MEASURES_VIEW)
@@ -91,12 +93,14 @@ def detail_page(request, pk: int):
 
 @actor_required(Perm.MEASURES_VIEW)
 def overdue_page(request):
+    missed = missed_checkins(actor=request.actor)
     return render(
         request,
         "measures/overdue.html",
         {
             "groups": overdue_by_place(actor=request.actor),
-            "missed": list(missed_checkins(actor=request.actor)[:500]),
+            "missed": list(missed[:MISSED_SHOWN]),
+            "missed_count": missed.count(),
         },
     )
 

@@ -107,3 +107,14 @@ def test_home_todo_names_todays_missed_checkins(actor_of, linked):
         todos = {str(t.label): (t.count, t.url_name) for t in home_todo(operator)}
         assert todos[missed] == (1, "measures:overdue")
     assert home_todo(actor_of("auditor")) == []
+
+
+def test_the_overdue_page_counts_every_missed_check_in_beyond_those_it_lists(
+    client, world, linked, monkeypatch
+):
+    monkeypatch.setattr("fangkong.measures.views.MISSED_SHOWN", 0)
+    day2 = SPEECH_DAY + dt.timedelta(days=1)
+    client.force_login(world.user("county_operator"))
+    with time_machine.travel(day2.replace(hour=12, minute=1), tick=False):
+        html = client.get(reverse("measures:overdue")).content.decode()
+    assert '今日漏打卡 <span class="muted">1</span>' in html and "只列出前 0 人" in html

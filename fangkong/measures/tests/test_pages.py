@@ -76,8 +76,8 @@ def test_outsider_gets_404_for_site(client, world, placed, site):
 
 def test_api_scoping(client, world, placed):
     client.force_login(world.user("county_site"))
-    ids = [m["id"] for m in client.get("/api/v1/measures").json()]
-    assert ids == [placed["mine"].pk]
+    body = client.get("/api/v1/measures").json()
+    assert [m["id"] for m in body["results"]] == [placed["mine"].pk] and body["count"] == 1
     assert client.get(f"/api/v1/measures/{placed['elsewhere'].pk}").status_code == 404
     client.force_login(world.user("outsider"))
     assert client.get(f"/api/v1/measures/{placed['mine'].pk}").status_code == 404

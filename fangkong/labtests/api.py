@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 from fangkong.core.actor import Actor
 from fangkong.core.errors import NotFound, ValidationFailed
 from fangkong.core.http import ActorRequest
+from fangkong.core.paging import api_page
 from fangkong.core.schemas import MaskedPersonOut, RegionCodeOut
 
 from .models import Purpose
@@ -17,6 +18,7 @@ from .selectors import nat_test_list
 from .services import nat_result_record, person_for_result
 
 router = Router(tags=["labtests"])
+API_PAGE_SIZE = 100
 
 
 class ResultOut(MaskedPersonOut, RegionCodeOut):
@@ -39,10 +41,18 @@ class ResultIn(Schema):
     purpose: str = Purpose.SCHEDULED
 
 
-@router.get("/results", response=list[ResultOut], summary="Recent results in the caller's scope")
-def list_results(request: ActorRequest, result: str = ""):
+class ResultPage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[ResultOut]
+
+
+@router.get("/results", response=ResultPage, summary="Results in the caller's scope, 100 a page")
+def list_results(request: ActorRequest, result: str = "", page: int = 1):
+    """Newest sample first; ?result= one result (pending, negative, positive)."""
     actor: Actor = request.actor
-    return list(nat_test_list(actor=actor, result=result)[:500])
+    return api_page(nat_test_list(actor=actor, result=result), page, API_PAGE_SIZE)
 
 
 @router.post("/results", response={201: ResultOut}, summary="Record one result, by document")

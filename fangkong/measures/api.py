@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.paginator import Paginator
 from ninja import Router, Schema, Status
 
 from fangkong.core.actor import Actor
 from fangkong.core.http import ActorRequest
+from fangkong.core.paging import api_page
 from fangkong.core.roles import Perm
 from fangkong.core.schemas import MaskedPersonOut, RegionCodeOut
 from fangkong.people.models import Person
@@ -83,13 +83,7 @@ def list_measures(
     actor: Actor = request.actor
     actor.require(Perm.MEASURES_VIEW)
     listed = measure_list(actor=actor, status=status, category=category)
-    shown = Paginator(listed, API_PAGE_SIZE).get_page(page)
-    return {
-        "count": shown.paginator.count,
-        "page": shown.number,
-        "pages": shown.paginator.num_pages,
-        "results": list(shown.object_list),
-    }
+    return api_page(listed, page, API_PAGE_SIZE)
 
 
 @router.get("/sites", response=list[SiteOut], summary="Quarantine sites with occupancy")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from fangkong.core.http import ActorRequest
+from fangkong.core.paging import api_page
 
 from .schemas import (
     PersonDetailOut,
@@ -34,13 +34,7 @@ class SearchParams(Schema):
 @router.get("", response=PersonPage, summary="查询人员（脱敏）")
 def list_people(request: ActorRequest, params: Query[SearchParams]):
     people = person_search(actor=request.actor, query=params.q, region_code=params.region)
-    page = Paginator(people, PAGE_SIZE).get_page(params.page)
-    return {
-        "count": page.paginator.count,
-        "page": page.number,
-        "pages": page.paginator.num_pages,
-        "results": list(page.object_list),
-    }
+    return api_page(people, params.page, PAGE_SIZE)
 
 
 def _with_path(person):

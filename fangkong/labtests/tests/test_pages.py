@@ -1,6 +1,7 @@
 """Result pages: one result by document, a lab sheet with every row error shown and a
 downloadable error sheet, nothing half-imported; scope and permission."""
 
+import datetime as dt
 import io
 import json
 
@@ -127,4 +128,21 @@ def test_api_records_and_lists_in_scope(client, world):
     response = client.post("/api/v1/labtests/results", json.dumps(body), "application/json")
     assert response.status_code == 422
     client.force_login(world.user("outsider"))
-    assert client.get("/api/v1/labtests/results").json() == []
+    assert client.get("/api/v1/labtests/results").json()["results"] == []
+
+
+def test_the_api_list_comes_100_a_page_and_says_how_many(client, world):
+    person = _people(world, world.home_county)[0]
+    sampled = dt.datetime(2022, 1, 10, 8, 0, tzinfo=dt.timezone.utc)
+    NatTest.objects.bulk_create(
+        NatTest(person=person, region=person.region, sampled_at=sampled - dt.timedelta(hours=n),
+                result="negative")
+        for n in range(101)
+    )  # fmt: skip
+    client.force_login(world.user("county_lab"))
+    first = client.get("/api/v1/labtests/results").json()
+    second = client.get("/api/v1/labtests/results?page=2").json()
+    assert (first["count"], first["pages"], len(first["results"])) == (101, 2, 100)
+    assert second["page"] == 2 and len(second["results"]) == 1
+    ids = {r["id"] for r in first["results"] + second["results"]}
+    assert ids == set(NatTest.objects.values_list("pk", flat=True))

@@ -13,8 +13,11 @@ def test_alerts_reach_the_region_and_above_only(client, world):
     page = client.get(reverse("notifications:inbox"))
     assert [n.pk for n in page.context["page"]] == [mine.pk]
     client.force_login(world.user("hq"))
-    assert client.get("/api/v1/notifications").json()[0]["message"] in ("本村提醒", "龙山提醒")
-    assert len(client.get("/api/v1/notifications").json()) == 2
+    assert client.get("/api/v1/notifications").json()["results"][0]["message"] in (
+        "本村提醒",
+        "龙山提醒",
+    )
+    assert client.get("/api/v1/notifications").json()["count"] == 2
 
 
 def test_mark_read_and_outsider_gets_404(client, world):
@@ -25,7 +28,7 @@ def test_mark_read_and_outsider_gets_404(client, world):
     client.force_login(world.user("grid_worker"))
     assert client.post(f"/api/v1/notifications/{note.pk}/read").status_code == 204
     assert Notification.objects.get(pk=note.pk).read_by.filter(pk=world.user("grid_worker").pk)
-    assert client.get("/api/v1/notifications?unread=true").json() == []
+    assert client.get("/api/v1/notifications?unread=true").json()["results"] == []
 
 
 def test_alerts_reach_only_those_who_may_open_what_they_are_about(client, world):
@@ -39,7 +42,7 @@ def test_alerts_reach_only_those_who_may_open_what_they_are_about(client, world)
     def seen(key):
         client.force_login(world.user(key))
         inbox = client.get(reverse("notifications:inbox")).context["page"]
-        api = client.get("/api/v1/notifications").json()
+        api = client.get("/api/v1/notifications").json()["results"]
         assert sorted(n.message for n in inbox) == sorted(n["message"] for n in api)
         return {n.message for n in inbox}
 

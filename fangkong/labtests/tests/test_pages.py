@@ -133,7 +133,7 @@ def test_api_records_and_lists_in_scope(client, world):
 
 def test_the_api_list_comes_100_a_page_and_says_how_many(client, world):
     person = _people(world, world.home_county)[0]
-    sampled = dt.datetime(2022, 1, 10, 8, 0, tzinfo=dt.timezone.utc)
+    sampled = dt.datetime(2022, 1, 10, 8, 0, tzinfo=dt.UTC)
     NatTest.objects.bulk_create(
         NatTest(person=person, region=person.region, sampled_at=sampled - dt.timedelta(hours=n),
                 result="negative")

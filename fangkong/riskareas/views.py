@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -16,16 +18,23 @@ from .models import RiskArea
 from .selectors import riskarea_counts, riskarea_history, riskarea_list
 from .services import riskarea_lift
 
+PAGE_SIZE = 50
+
 
 @actor_required(Perm.RISKAREAS_VIEW)
 def areas(request):
+    """The areas in force (or all, lifted ones too), of one level or both, found by name or
+    code; 50 a page, the filters kept from page to page."""
     now = timezone.now()
     level = request.GET.get("level", "")
     current = request.GET.get("all") != "1"
-    rows = riskarea_list(level=level, in_force_at=now if current else None,
-                         query=request.GET.get("q", "").strip())[:500]  # fmt: skip
+    query = request.GET.get("q", "").strip()
+    rows = riskarea_list(level=level, in_force_at=now if current else None, query=query)
+    filters = {"level": level, "all": "" if current else "1", "q": query}
     return render(request, "riskareas/list.html", {
-        "areas": rows, "counts": riskarea_counts(at=now), "level": level, "current": current,
+        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+        "counts": riskarea_counts(at=now), "level": level, "current": current, "query": query,
+        "filters": urlencode({k: v for k, v in filters.items() if v}),
     })  # fmt: skip
 
 

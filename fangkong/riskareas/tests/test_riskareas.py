@@ -1,5 +1,6 @@
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -108,3 +109,18 @@ def test_a_file_without_the_header_is_refused(world, tmp_path, capsys):
 
     assert stopped.value.code == 2
     assert "refused" in json.loads(capsys.readouterr().out)
+
+
+def test_the_list_comes_50_a_page_and_keeps_its_filters(client, world):
+    for n in range(53):
+        area(code=f"420106{n:03d}", name=f"武昌区小区{n}")
+    area(code="420106999", level="high", name="洪山区某小区")
+    client.force_login(world.user("grid_worker"))
+    first = client.get("/riskareas/?level=medium").content.decode()
+    assert len(re.findall(r"武昌区小区\d+", first)) == 50
+    assert "level=medium&amp;page=2" in first and "洪山区某小区" not in first
+    second = client.get("/riskareas/?level=medium&page=2").content.decode()
+    names = re.findall(r"武昌区小区\d+", first + second)
+    assert len(set(names)) == 53
+    found = client.get("/riskareas/?q=洪山").content.decode()
+    assert "洪山区某小区" in found and 'value="洪山"' in found and "武昌区小区" not in found

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +31,9 @@ from .schedule import (
     status_of,
 )
 from .templates_data import shown
+
+# A period of months holds a bulletin or two a day: newest first, a month or so a page.
+BULLETIN_PAGE_SIZE = 60
 
 
 def _day(value: str | None, default: dt.date) -> dt.date:
@@ -235,9 +239,10 @@ def bulletins(request):
         else:
             messages.success(request, _("已开始生成综合日报，完成后可在下方下载。"))
         return redirect("reports:bulletins")
-    items = list(Bulletin.objects.visible_to(actor).filter(period=period)[:60])
+    items = Bulletin.objects.visible_to(actor).filter(period=period)
+    page = Paginator(items, BULLETIN_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "reports/bulletins.html", {
-        "period": period, "bulletins": items, "can_compile": actor.can(Perm.REPORTS_REVIEW),
+        "period": period, "page": page, "can_compile": actor.can(Perm.REPORTS_REVIEW),
         "default_day": min(timezone.localdate(), period.ends_on), "formats": BulletinFormat,
     })  # fmt: skip
 

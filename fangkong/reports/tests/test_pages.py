@@ -154,3 +154,20 @@ def test_home_todo_names_todays_report_and_the_missed_days(actor_of, period, uni
         report_submit(actor=actor, report=report, figures={}, texts={"work_done": "完成排查"})
         assert "本单位今日日报待报送" not in [str(t.label) for t in home_todo(actor)]
     assert home_todo(actor_of("grid_worker")) == []
+
+
+def test_the_bulletins_come_60_a_page(client, world, period):
+    import datetime as dt
+
+    from fangkong.reports.models import Bulletin
+
+    Bulletin.objects.bulk_create(
+        Bulletin(period=period, region=world.city, day=DAY - dt.timedelta(days=n // 2),
+                 number=n + 1, format="docx" if n % 2 else "pdf")
+        for n in range(61)
+    )  # fmt: skip
+    client.force_login(world.user("comprehensive"))
+    first = client.get(reverse("reports:bulletins")).content.decode()
+    second = client.get(reverse("reports:bulletins") + "?page=2").content.decode()
+    row = 'data-label="期数"'
+    assert first.count(row) == 60 and second.count(row) == 1 and "?page=2" in first

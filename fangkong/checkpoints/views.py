@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +19,13 @@ from fangkong.core.roles import Perm
 
 from .checks import clean_check
 from .forms import CheckpointForm
+from .pickers import (
+    DESTINATION_FIELDS,
+    ORIGIN_FIELDS,
+    PICKED_MESSAGES,
+    picked,
+    picker_choices,
+)
 from .registry import checkpoint_create, checkpoint_update
 from .selectors import (
     TALLY_FIELDS,
@@ -109,20 +118,30 @@ def edit(request, code: str):
 
 
 def _form_values(post) -> dict:
+    """The form as the check takes it: a place typed as a code, or else the finest picked."""
     values = post.dict()
     values["itinerary_star"] = values.get("itinerary_star") == "on"
     values["itinerary"] = values.get("itinerary", "")
+    values["origin"] = values.get("origin") or picked(values, ORIGIN_FIELDS)
+    values["destination"] = values.get("destination") or picked(values, DESTINATION_FIELDS)
     return values
+
+
+def _picker_errors(post, errors: dict) -> dict:
+    """A place not typed as a code is asked for as the pickers ask, not as a code."""
+    asked = dict(errors)
+    for field, message in PICKED_MESSAGES.items():
+        if field in asked and not post.get(field):
+            asked[field] = [message()]
+    return asked
 
 
 @actor_required(Perm.CHECKPOINTS_CHECK)
 def check(request, code: str):
     actor = request.actor
     checkpoint = checkpoint_get(actor=actor, code=code)
-    context = {
-        "checkpoint": checkpoint, "values": {}, "errors": {}, "outcome": None,
-        "document_types": DocumentType.choices, "health_codes": HealthCode.choices,
-    }  # fmt: skip
+    shown: dict[str, Any] = {}
+    context: dict[str, Any] = {"errors": {}, "outcome": None}
     status = 200
     if request.method == "POST":
         values = _form_values(request.POST)
@@ -132,11 +151,15 @@ def check(request, code: str):
             given = clean_check(values)
             context["outcome"] = checkpoint_check(actor=actor, code=checkpoint.code, given=given)
             # Keep the destination and origin for the next traveller of the same group.
-            context["values"] = {k: values.get(k, "") for k in ("origin", "destination")}
+            shown = {k: values.get(k, "") for k in (*ORIGIN_FIELDS, *DESTINATION_FIELDS)}
         except ValidationFailed as exc:
-            context.update(values=values, errors=exc.errors)
+            shown, context["errors"] = values, _picker_errors(request.POST, exc.errors)
             status = 422
-    return render(request, "checkpoints/check.html", context, status=status)
+    return render(request, "checkpoints/check.html", {
+        **context, "checkpoint": checkpoint, "values": shown,
+        "pickers": picker_choices(shown, checkpoint.region_id[:6]),
+        "document_types": DocumentType.choices, "health_codes": HealthCode.choices,
+    }, status=status)  # fmt: skip
 
 
 @actor_required(Perm.CHECKPOINTS_VIEW)

@@ -1,0 +1,45 @@
+"""The check page's place pickers: where the traveller comes from (province, city, county)
+and where they are going in the home city (county, township, village). Each select offers the
+children of what is picked above it; the browser loads them as the choice changes
+(cascade.js), the server renders them again with the page. The finest place picked is the
+code the check is given, as the API takes it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from fangkong.regions.models import Level, Region
+
+ORIGIN_FIELDS = ("origin_province", "origin_city", "origin_county")
+DESTINATION_FIELDS = ("dest_county", "dest_township", "dest_village")
+PICKED_MESSAGES = {
+    "origin": lambda: _("请选择来源地，到县（区）"),
+    "destination": lambda: _("请选择目的地，到乡镇（街道）或村（社区）"),
+}
+
+
+def picked(values: dict[str, Any], fields: tuple[str, ...]) -> str:
+    """The finest place picked among these selects, or ""."""
+    return next((str(values[f]) for f in reversed(fields) if values.get(f)), "")
+
+
+def picker_choices(values: dict[str, Any], home_county: str) -> dict[str, Any]:
+    """The options of each select for the page as it is drawn (a query for each level that
+    has a choice above it)."""
+    dest_county = str(values.get("dest_county") or home_county)
+    return {
+        "provinces": Region.objects.filter(level=Level.PROVINCE).order_by("code"),
+        "cities": _children(values.get("origin_province")),
+        "origin_counties": _children(values.get("origin_city")),
+        "dest_counties": _children(settings.HOME_CITY_CODE),
+        "dest_county": dest_county,
+        "townships": _children(dest_county),
+        "villages": _children(values.get("dest_township")),
+    }
+
+
+def _children(code: Any) -> list[Region]:
+    return list(Region.objects.filter(parent_id=code).order_by("code")) if code else []

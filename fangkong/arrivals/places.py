@@ -18,7 +18,7 @@ from fangkong.riskareas.codes import compact_code
 
 PLACES_TTL = 300.0
 _lock = threading.Lock()
-_state: dict = {"loaded": 0.0, "names": {}}
+_state: dict = {"loaded": 0.0, "names": {}, "by_name": None}
 
 
 def _names() -> dict[str, str]:
@@ -30,13 +30,13 @@ def _names() -> dict[str, str]:
     names = dict(rows)
     names.update(Region.objects.filter(code__startswith=city).values_list("code", "name"))
     with _lock:
-        _state.update(loaded=now, names=names)
+        _state.update(loaded=now, names=names, by_name=None)
     return names
 
 
 def forget_places() -> None:
     with _lock:
-        _state.update(loaded=0.0, names={})
+        _state.update(loaded=0.0, names={}, by_name=None)
 
 
 def known_code(raw: str | None) -> str | None:
@@ -75,3 +75,37 @@ def place_name(code: str) -> str:
     names = _names()
     parts = [names[c] for c in (code[:2], code[:4], code[:6], code[:9], code) if c in names]
     return " ".join(p for p in dict.fromkeys(parts) if p not in PLACEHOLDER_NAMES) or code
+
+
+def city_code(text: str) -> str | None:
+    """The code of a city (or a province) written by name as a travel card shows it: "武汉市",
+    "武汉", "湖北省武汉市", "北京市". None when no place, or more than one, has that name."""
+    key = "".join((text or "").split())
+    return _by_name().get(key) if key else None
+
+
+def _by_name() -> dict[str, str]:
+    names = _names()
+    by_name = _state["by_name"]
+    if by_name is not None:
+        return by_name
+    found: dict[str, set[str]] = {}
+    for code, name in names.items():
+        if len(code) not in (2, 4) or name in PLACEHOLDER_NAMES:
+            continue
+        province = names.get(code[:2], "") if len(code) == 4 else ""
+        for spelling in _spellings(province, name):
+            found.setdefault(spelling, set()).add(code)
+    by_name = {key: next(iter(codes)) for key, codes in found.items() if len(codes) == 1}
+    with _lock:
+        _state["by_name"] = by_name
+    return by_name
+
+
+def _spellings(province: str, name: str) -> set[str]:
+    short = name.removesuffix("市") if len(name) > 2 else name
+    plain_province = province.removesuffix("省") if len(province) > 2 else province
+    spellings = {name, short}
+    if province:
+        spellings |= {p + n for p in (province, plain_province) for n in (name, short)}
+    return spellings

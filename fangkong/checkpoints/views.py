@@ -23,8 +23,10 @@ from .pickers import (
     DESTINATION_FIELDS,
     ORIGIN_FIELDS,
     PICKED_MESSAGES,
+    itinerary_codes,
     picked,
     picker_choices,
+    unknown_cities_message,
 )
 from .registry import checkpoint_create, checkpoint_update
 from .selectors import (
@@ -121,18 +123,21 @@ def _form_values(post) -> dict:
     """The form as the check takes it: a place typed as a code, or else the finest picked."""
     values = post.dict()
     values["itinerary_star"] = values.get("itinerary_star") == "on"
-    values["itinerary"] = values.get("itinerary", "")
+    values["itinerary"], values["unknown_cities"] = itinerary_codes(values.get("itinerary", ""))
     values["origin"] = values.get("origin") or picked(values, ORIGIN_FIELDS)
     values["destination"] = values.get("destination") or picked(values, DESTINATION_FIELDS)
     return values
 
 
-def _picker_errors(post, errors: dict) -> dict:
-    """A place not typed as a code is asked for as the pickers ask, not as a code."""
+def _picker_errors(post, values: dict, errors: dict) -> dict:
+    """A place not typed as a code is asked for as the pickers ask, not as a code; a city
+    on the way written by a name no city has is named as written."""
     asked = dict(errors)
     for field, message in PICKED_MESSAGES.items():
         if field in asked and not post.get(field):
             asked[field] = [message()]
+    if "itinerary" in asked and values["unknown_cities"]:
+        asked["itinerary"] = [unknown_cities_message(values["unknown_cities"])]
     return asked
 
 
@@ -153,7 +158,11 @@ def check(request, code: str):
             # Keep the destination and origin for the next traveller of the same group.
             shown = {k: values.get(k, "") for k in (*ORIGIN_FIELDS, *DESTINATION_FIELDS)}
         except ValidationFailed as exc:
-            shown, context["errors"] = values, _picker_errors(request.POST, exc.errors)
+            errors = _picker_errors(request.POST, values, exc.errors)
+            shown, context["errors"] = (
+                {**values, "itinerary": request.POST.get("itinerary", "")},
+                errors,
+            )
             status = 422
     return render(request, "checkpoints/check.html", {
         **context, "checkpoint": checkpoint, "values": shown,

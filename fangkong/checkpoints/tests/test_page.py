@@ -61,3 +61,19 @@ def test_a_place_not_picked_is_asked_for(client, world, checkpoint):
     html = response.content.decode()
     assert response.status_code == 422 and not CheckRecord.objects.exists()
     assert "请选择来源地，到县（区）" in html and "请选择目的地" in html
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_cities_on_the_way_are_written_as_the_travel_card_shows_them(
+    client, world, checkpoint, more_regions
+):
+    client.force_login(world.user("county_checkpoint"))
+    url = reverse("checkpoints:check", args=[checkpoint.code])
+    form = _form(world) | {"itinerary": "湖北省武汉市，深圳、 4403"}
+    assert client.post(url, form).status_code == 200
+    assert CheckRecord.objects.get().itinerary == ["4201", "4403"]
+
+    refused = client.post(url, _form(world) | {"itinerary": "武汉市，火星市"})
+    html = refused.content.decode()
+    assert refused.status_code == 422 and "不认识的城市：火星市" in html
+    assert 'value="武汉市，火星市"' in html and CheckRecord.objects.count() == 1

@@ -12,11 +12,12 @@ from fangkong.people.models import Person
 
 from .models import Arrival
 from .places import place_name
+from .selectors import arrival_list
 
 
 def person_section(actor: Actor, person: Person) -> DossierSection | None:
     return section_of(
-        actor, person, permission=Perm.ARRIVALS_VIEW, model=Arrival,
+        actor, person, permission=Perm.ARRIVALS_VIEW, readable=lambda: arrival_list(actor=actor),
         order=("-arrived_at", "-id"), related=("region",), entry=_entry,
         title=gettext_lazy("来返记录"), empty=gettext_lazy("没有来返记录"),
     )  # fmt: skip

@@ -10,11 +10,12 @@ from fangkong.people.dossier import DossierEntry, DossierSection, section_of
 from fangkong.people.models import Person
 
 from .models import NatTest
+from .selectors import nat_test_list
 
 
 def person_section(actor: Actor, person: Person) -> DossierSection | None:
     return section_of(
-        actor, person, permission=Perm.LABTESTS_VIEW, model=NatTest,
+        actor, person, permission=Perm.LABTESTS_VIEW, readable=lambda: nat_test_list(actor=actor),
         order=("-sampled_at", "-id"), entry=_entry,
         title=gettext_lazy("核酸检测"), empty=gettext_lazy("没有检测结果"),
     )  # fmt: skip

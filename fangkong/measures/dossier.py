@@ -10,12 +10,13 @@ from fangkong.core.roles import Perm
 from fangkong.people.dossier import DossierEntry, DossierSection, section_of
 from fangkong.people.models import Person
 
+from .access import measures_for
 from .models import Measure
 
 
 def person_section(actor: Actor, person: Person) -> DossierSection | None:
     return section_of(
-        actor, person, permission=Perm.MEASURES_VIEW, model=Measure,
+        actor, person, permission=Perm.MEASURES_VIEW, readable=lambda: measures_for(actor),
         order=("-started_at", "-id"), related=("site",), entry=_entry,
         title=gettext_lazy("管控措施"), empty=gettext_lazy("没有管控措施"),
     )  # fmt: skip

@@ -54,18 +54,19 @@ def section_of(
     person: Person,
     *,
     permission: str,
-    model: Any,
+    readable: Callable[[], Any],
     order: Sequence[str],
     entry: Callable[[Any], DossierEntry],
     title: StrOrPromise,
     empty: StrOrPromise,
     related: Sequence[str] = (),
 ) -> DossierSection | None:
-    """A domain's section: its objects naming the person, in the reader's scope, newest
-    first by `order`, each made an entry; None for a reader who may not read the domain."""
+    """A domain's section: of what the domain lets the reader read (`readable`, the domain's
+    own scoped reader, as its pages use it), the objects naming the person, newest first by
+    `order`, each made an entry; None for a reader who may not read the domain."""
     if not actor.can(permission):
         return None
-    objects = model.objects.visible_to(actor).filter(person_id=person.pk)
+    objects = readable().filter(person_id=person.pk)
     latest = objects.select_related(*related).order_by(*order)[:ENTRIES]
     return DossierSection(
         title=title, count=objects.count(), entries=[entry(o) for o in latest], empty=empty

@@ -13,11 +13,12 @@ from fangkong.people.models import Person
 
 from .display import badge
 from .models import ScreeningRecord
+from .selectors import records_visible
 
 
 def person_section(actor: Actor, person: Person) -> DossierSection | None:
     return section_of(
-        actor, person, permission=Perm.SCREENING_VIEW, model=ScreeningRecord,
+        actor, person, permission=Perm.SCREENING_VIEW, readable=lambda: records_visible(actor),
         order=("-created_at", "-id"), related=("batch",), entry=_entry,
         title=gettext_lazy("排查记录"), empty=gettext_lazy("没有排查名单提到此人"),
     )  # fmt: skip

@@ -114,3 +114,13 @@ def test_the_page_runs_the_same_queries_however_long_the_history(client, world, 
     html, many = _page(client, long)
     assert many == few
     assert '排查记录 <span class="muted">14</span>' in html and "只列出最近 10 条" in html
+
+
+def test_site_staff_see_only_the_measures_of_their_sites(client, world, actor_of):
+    """As on the measures pages: quarantine-site staff read the measures of their own sites."""
+    person = person_in(world.home_village)
+    _, _, measure = _history(world, actor_of, person)  # at a site county_site does not staff
+    client.force_login(world.user("county_site"))
+    html, _ = _page(client, person)
+    assert reverse("measures:detail", args=[measure.pk]) not in html
+    assert '管控措施 <span class="muted">0</span>' in html

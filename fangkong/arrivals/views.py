@@ -176,8 +176,10 @@ def arrivals(request):
     status = request.GET.get("status", ArrivalStatus.OPEN)
     status = status if status in (*ArrivalStatus.values, "all") else ArrivalStatus.OPEN
     listed = arrival_list(actor=request.actor, status="" if status == "all" else status)
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = arrival_counts(actor=request.actor)
+    paginator = Paginator(listed, PAGE_SIZE)
+    paginator.count = counts[status]  # counted with the tabs: not counted again
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "arrivals/list.html", {"page": page, "status": status, "counts": counts})
 
 

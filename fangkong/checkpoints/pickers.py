@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.arrivals.places import city_code
 from fangkong.regions.models import Level, Region
@@ -19,8 +20,8 @@ from fangkong.regions.models import Level, Region
 ORIGIN_FIELDS = ("origin_province", "origin_city", "origin_county")
 DESTINATION_FIELDS = ("dest_county", "dest_township", "dest_village")
 PICKED_MESSAGES = {
-    "origin": lambda: _("请选择来源地，到县（区）"),
-    "destination": lambda: _("请选择目的地，到乡镇（街道）或村（社区）"),
+    "origin": gettext_lazy("请选择来源地，到县（区）"),
+    "destination": gettext_lazy("请选择目的地，到乡镇（街道）或村（社区）"),
 }
 
 

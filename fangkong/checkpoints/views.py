@@ -135,7 +135,7 @@ def _picker_errors(post, values: dict, errors: dict) -> dict:
     asked = dict(errors)
     for field, message in PICKED_MESSAGES.items():
         if field in asked and not post.get(field):
-            asked[field] = [message()]
+            asked[field] = [str(message)]
     if "itinerary" in asked and values["unknown_cities"]:
         asked["itinerary"] = [unknown_cities_message(values["unknown_cities"])]
     return asked

@@ -15,7 +15,6 @@ from fangkong.imports.models import ImportJob, JobStatus
 
 from .sheets import nat_sheet_import
 
-KIND = "labtests.sheet"
 MAX_ERRORS_SHOWN = 5000
 
 

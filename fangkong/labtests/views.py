@@ -18,14 +18,14 @@ from fangkong.core.errors import NotFound, ValidationFailed
 from fangkong.core.identity import DocumentType
 from fangkong.core.roles import Perm
 from fangkong.imports.jobs import job_create, upload_dir
-from fangkong.imports.models import ImportJob
 
 from .models import Purpose, Result
-from .selectors import nat_test_list
+from .selectors import SHEET_JOB_KIND, nat_test_list, sheet_job, sheet_jobs
 from .services import nat_result_record, person_for_result
-from .tasks import KIND, import_sheet
+from .tasks import import_sheet
 
 MAX_SHEET_BYTES = 20 * 1024 * 1024
+JOBS_PAGE_SIZE = 20
 CHINA = dt.timezone(dt.timedelta(hours=8))
 
 
@@ -92,22 +92,10 @@ def record_page(request):
     return redirect("labtests:record")
 
 
-def _job(request, pk: int) -> ImportJob:
-    job = (
-        ImportJob.objects.visible_to(request.actor)
-        .filter(kind=KIND, pk=pk)
-        .select_related("created_by")
-        .first()
-    )
-    if job is None:
-        raise NotFound(ImportJob._meta.verbose_name)
-    return job
-
-
 @actor_required(Perm.LABTESTS_RECORD)
 def import_page(request):
-    recent = list(
-        ImportJob.objects.visible_to(request.actor).filter(kind=KIND).order_by("-created_at")[:10]
+    recent = Paginator(sheet_jobs(actor=request.actor), JOBS_PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
     if request.method != "POST":
         return render(request, "labtests/import.html", {"recent": recent})
@@ -125,7 +113,7 @@ def import_page(request):
         for chunk in upload.chunks():
             out.write(chunk)
     job = job_create(
-        actor=request.actor, kind=KIND, path=path, filename=upload.name,
+        actor=request.actor, kind=SHEET_JOB_KIND, path=path, filename=upload.name,
         options={"lab": request.POST.get("lab", "")[:100]}, keep_copy=False,
     )  # fmt: skip
     import_sheet.enqueue(job.pk)
@@ -134,14 +122,14 @@ def import_page(request):
 
 @actor_required(Perm.LABTESTS_RECORD)
 def job_page(request, pk: int):
-    job = _job(request, pk)
+    job = sheet_job(actor=request.actor, pk=pk)
     return render(request, "labtests/job.html", {"job": job, "result": job.result or {}})
 
 
 @actor_required(Perm.LABTESTS_RECORD)
 def job_errors(request, pk: int):
     """The refused rows as sent, with 错误说明: fix in place and upload again."""
-    job = _job(request, pk)
+    job = sheet_job(actor=request.actor, pk=pk)
     name = (job.result or {}).get("error_sheet")
     path = upload_dir() / Path(name).name if name else None
     if path is None or not path.exists():

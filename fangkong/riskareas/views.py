@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -30,11 +29,9 @@ def areas(request):
     current = request.GET.get("all") != "1"
     query = request.GET.get("q", "").strip()
     rows = riskarea_list(level=level, in_force_at=now if current else None, query=query)
-    filters = {"level": level, "all": "" if current else "1", "q": query}
     return render(request, "riskareas/list.html", {
         "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
         "counts": riskarea_counts(at=now), "level": level, "current": current, "query": query,
-        "filters": urlencode({k: v for k, v in filters.items() if v}),
     })  # fmt: skip
 
 

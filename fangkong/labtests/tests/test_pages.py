@@ -146,3 +146,33 @@ def test_the_api_list_comes_100_a_page_and_says_how_many(client, world):
     assert second["page"] == 2 and len(second["results"]) == 1
     ids = {r["id"] for r in first["results"] + second["results"]}
     assert ids == set(NatTest.objects.values_list("pk", flat=True))
+
+
+def test_uploaded_sheets_are_listed_in_scope_twenty_a_page(client, world):
+    from fangkong.imports.models import ImportJob
+
+    def job(region, n, **fields):
+        return ImportJob.objects.create(
+            kind="labtests.sheet", filename=f"结果{n}.xlsx", sha256=f"{n:064d}",
+            region=region, created_by=world.user("county_lab"), **fields,
+        )  # fmt: skip
+
+    for n in range(21):
+        job(world.home_county, n)
+    job(world.home_county, 90, status="done", result={"recorded": 12, "positives": 1})
+    job(world.home_county, 91, status="refused", result={"error_count": 3})
+    job(world.other_county, 99)
+    client.force_login(world.user("county_lab"))
+    page = client.get(reverse("labtests:import"))
+    names = [j.filename for j in page.context["recent"]]
+    assert names[:2] == ["结果91.xlsx", "结果90.xlsx"] and len(names) == 20
+    html = page.content.decode()
+    assert "3 处错误，未导入" in html and "导入 12 条，阳性 1 条" in html
+    assert "第 1 / 2 页，共 23 条" in html
+    second = client.get(reverse("labtests:import"), {"page": 2})
+    assert [j.filename for j in second.context["recent"]] == [
+        "结果2.xlsx",
+        "结果1.xlsx",
+        "结果0.xlsx",
+    ]
+    assert "结果99.xlsx" not in html + second.content.decode()

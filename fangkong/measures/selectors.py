@@ -135,8 +135,16 @@ def overview(*, actor: Actor) -> dict[str, Any]:
 
 
 def measure_list(
-    *, actor: Actor, status: str = "running", category: str = "", measure_type: str = ""
+    *,
+    actor: Actor,
+    status: str = "running",
+    category: str = "",
+    measure_type: str = "",
+    region: Region | None = None,
+    name: str = "",
 ) -> QuerySet[Measure]:
+    """The measures the actor sees, narrowed by status ("running": active or blocked), the
+    person's category, the current measure type, a region's subtree and part of a name."""
     qs = measures_for(actor).select_related("person", "site", "room", "region")
     if status == "running":
         qs = qs.filter(status__in=RUNNING)
@@ -146,6 +154,10 @@ def measure_list(
         qs = qs.filter(category=category)
     if measure_type:
         qs = qs.filter(measure_type=measure_type)
+    if region is not None:
+        qs = qs.filter(region__code__startswith=region.code)
+    if name:
+        qs = qs.filter(person__name__contains=name)
     return qs.order_by("-status", "stage_ends_at", "pk")
 
 

@@ -6,6 +6,7 @@ app_name = "measures"
 urlpatterns = [
     path("", views.overview_page, name="overview"),
     path("list/", views.measure_list_page, name="list"),
+    path("list/sheet.xlsx", views.measure_list_download, name="list_sheet"),
     path("overdue/", views.overdue_page, name="overdue"),
     path("start/", views_start.start_page, name="start"),
     path("sites/", views_sites.site_list, name="sites"),

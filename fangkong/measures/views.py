@@ -8,18 +8,25 @@ import datetime as dt
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fangkong.core.categories import PersonCategory
 from fangkong.core.decorators import actor_required
 from fangkong.core.errors import ValidationFailed
+from fangkong.core.flash import flash_errors
 from fangkong.core.roles import Perm
 from fangkong.labtests.services import nat_result_record
+from fangkong.policies.models import MeasureType
+from fangkong.regions.selectors import region_child_choices, region_get
+from fangkong.screening.sheets import sheet_download
 
 from .access import measure_get, sites_for
 from .checkins import checkin_link_issue, checkin_record, missed_checkins
+from .listsheet import measure_list_sheet
 from .models import Room, Status
 from .placements import placement_transfer
 from .planning import measure_replan
@@ -49,19 +56,47 @@ def overview_page(request):
     return render(request, "measures/overview.html", data)
 
 
+def _list_filters(request) -> dict:
+    """The list's filters from the query: status tab, category, measure type, region (one the
+    actor does not see is NotFound) and part of a name."""
+    query, actor = request.GET, request.actor
+    code = query.get("region", "")
+    return {
+        "status": query.get("status", "running"),
+        "category": query.get("category", ""),
+        "measure_type": query.get("type", ""),
+        "region": region_get(actor=actor, code=code) if code else None,
+        "name": query.get("q", "").strip()[:30],
+    }
+
+
 @actor_required(Perm.MEASURES_VIEW)
 def measure_list_page(request):
-    status = request.GET.get("status", "running")
-    qs = measure_list(
-        actor=request.actor,
-        status=status,
-        category=request.GET.get("category", ""),
-        measure_type=request.GET.get("type", ""),
-    )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(
-        request, "measures/list.html", {"page": page, "status": status, "statuses": Status.choices}
-    )
+    actor, filters = request.actor, _list_filters(request)
+    page = Paginator(measure_list(actor=actor, **filters), 50).get_page(request.GET.get("page"))
+    return render(request, "measures/list.html", {
+        "page": page, "statuses": Status.choices, "filters": filters,
+        "categories": PersonCategory.choices, "types": MeasureType.choices,
+        "regions": region_child_choices(actor=actor),
+        "can_export": actor.can(Perm.PEOPLE_EXPORT),
+    })  # fmt: skip
+
+
+@actor_required(Perm.MEASURES_VIEW)
+def measure_list_download(request):
+    actor, filters = request.actor, _list_filters(request)
+    region = filters["region"]
+    try:
+        path = measure_list_sheet(
+            actor=actor,
+            measures=measure_list(actor=actor, **filters),
+            region_code=region.code if region else actor.scope_prefix,
+        )
+    except ValidationFailed as exc:
+        flash_errors(request, exc)
+        query = request.GET.urlencode()
+        return redirect(reverse("measures:list") + (f"?{query}" if query else ""))
+    return sheet_download(path, f"管控人员-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @actor_required(Perm.MEASURES_VIEW)

@@ -50,6 +50,11 @@ def region_children(*, actor: Actor, region: Region) -> list[Region]:
     return children
 
 
+def region_child_choices(*, actor: Actor) -> list[Region]:
+    """The regions one level below the actor's own, to narrow a list to one of them."""
+    return list(Region.objects.filter(parent=actor.region).order_by("code"))
+
+
 def region_people_count(*, actor: Actor, region: Region) -> int | None:
     """People in the region's subtree that the actor sees, including those placed directly
     on the region rather than on one of its children; None without the people permission."""

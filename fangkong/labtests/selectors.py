@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from fangkong.core.actor import Actor
 from fangkong.core.errors import NotFound
@@ -14,11 +17,20 @@ from .models import NatTest, Result
 SHEET_JOB_KIND = "labtests.sheet"
 
 
-def nat_test_list(*, actor: Actor, result: str = "") -> QuerySet[NatTest]:
+def nat_test_list(
+    *, actor: Actor, result: str = "", day: dt.date | None = None, name: str = ""
+) -> QuerySet[NatTest]:
+    """The results the actor sees, newest sample first; of one result, sampled on one day
+    (China time), of people whose name holds `name`."""
     actor.require(Perm.LABTESTS_VIEW)
     qs = NatTest.objects.visible_to(actor).select_related("person", "region")
     if result in Result.values:
         qs = qs.filter(result=result)
+    if day is not None:
+        start = dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+        qs = qs.filter(sampled_at__gte=start, sampled_at__lt=start + dt.timedelta(days=1))
+    if name:
+        qs = qs.filter(person__name__contains=name)
     return qs.order_by("-sampled_at", "-id")
 
 

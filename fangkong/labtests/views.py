@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from fangkong.core.decorators import actor_required
@@ -31,15 +31,32 @@ CHINA = dt.timezone(dt.timedelta(hours=8))
 
 @actor_required(Perm.LABTESTS_VIEW)
 def result_list(request):
-    result = request.GET.get("result", "")
-    page = Paginator(nat_test_list(actor=request.actor, result=result), 50).get_page(
-        request.GET.get("page")
-    )
+    actor, query = request.actor, request.GET
+    filters = {
+        "result": query.get("result", ""),
+        "day": _day(query.get("day", "")),
+        "name": query.get("q", "").strip()[:30],
+    }
+    page = Paginator(nat_test_list(actor=actor, **filters), 50).get_page(query.get("page"))
+    for test in page:
+        # The person's file is linked where the reader may open it (a result stays with the
+        # region it was taken in; its person may have moved out of the reader's scope).
+        test.person_linked = actor.can(Perm.PEOPLE_VIEW) and test.person.region_id.startswith(
+            actor.scope_prefix
+        )
     return render(
         request,
         "labtests/list.html",
-        {"page": page, "result": result, "results": Result.choices},
+        {"page": page, "filters": filters, "result": filters["result"], "results": Result.choices},
     )
+
+
+def _day(text: str) -> dt.date | None:
+    """A date typed as YYYY-MM-DD, or None (blank or not a date: the filter is left off)."""
+    try:
+        return parse_date(text.strip())
+    except ValueError:
+        return None
 
 
 def _aware(value: str) -> dt.datetime | None:

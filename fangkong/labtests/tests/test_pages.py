@@ -176,3 +176,26 @@ def test_uploaded_sheets_are_listed_in_scope_twenty_a_page(client, world):
         "结果0.xlsx",
     ]
     assert "结果99.xlsx" not in html + second.content.decode()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_results_are_found_by_name_and_day_and_link_to_the_persons_file(client, world):
+    from fangkong.core.actor import Actor
+    from fangkong.labtests.services import nat_result_record
+
+    a, b = _people(world, world.home_county)
+    lab = Actor.build(user=world.user("county_lab"), region=world.home_county, role="lab_staff")
+    day = dt.datetime(2022, 1, 9, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    first = nat_result_record(actor=lab, person=a, sampled_at=day, result="negative", lab="州疾控")
+    second = nat_result_record(
+        actor=lab, person=b, sampled_at=day + dt.timedelta(hours=1), result="negative", lab="州疾控"
+    )
+    client.force_login(world.user("county_lab"))
+    url = reverse("labtests:list")
+    on_ninth = client.get(url, {"day": "2022-01-09"})
+    assert [t.pk for t in on_ninth.context["page"]] == [first.pk]
+    by_name = client.get(url, {"q": b.name, "result": "negative"})
+    assert second.pk in [t.pk for t in by_name.context["page"]]
+    assert first.pk not in [t.pk for t in by_name.context["page"]] or a.name in b.name
+    assert reverse("people:detail", args=[b.pk]) in by_name.content.decode()
+    assert client.get(url, {"day": "2022-13-40"}).status_code == 200

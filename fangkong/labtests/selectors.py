@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from fangkong.core.actor import Actor
 from fangkong.core.errors import NotFound
+from fangkong.core.params import day_bounds
 from fangkong.core.roles import Perm
 from fangkong.imports.models import ImportJob
 
@@ -27,8 +27,8 @@ def nat_test_list(
     if result in Result.values:
         qs = qs.filter(result=result)
     if day is not None:
-        start = dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
-        qs = qs.filter(sampled_at__gte=start, sampled_at__lt=start + dt.timedelta(days=1))
+        start, end = day_bounds(day)
+        qs = qs.filter(sampled_at__gte=start, sampled_at__lt=end)
     if name:
         qs = qs.filter(person__name__contains=name)
     return qs.order_by("-sampled_at", "-id")

@@ -10,12 +10,13 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from fangkong.core.decorators import actor_required
 from fangkong.core.errors import NotFound, ValidationFailed
 from fangkong.core.identity import DocumentType
+from fangkong.core.params import day_param, name_param
 from fangkong.core.roles import Perm
 from fangkong.imports.jobs import job_create, upload_dir
 
@@ -34,8 +35,8 @@ def result_list(request):
     actor, query = request.actor, request.GET
     filters = {
         "result": query.get("result", ""),
-        "day": _day(query.get("day", "")),
-        "name": query.get("q", "").strip()[:30],
+        "day": day_param(query.get("day")),
+        "name": name_param(query.get("q")),
     }
     page = Paginator(nat_test_list(actor=actor, **filters), 50).get_page(query.get("page"))
     for test in page:
@@ -49,14 +50,6 @@ def result_list(request):
         "labtests/list.html",
         {"page": page, "filters": filters, "result": filters["result"], "results": Result.choices},
     )
-
-
-def _day(text: str) -> dt.date | None:
-    """A date typed as YYYY-MM-DD, or None (blank or not a date: the filter is left off)."""
-    try:
-        return parse_date(text.strip())
-    except ValueError:
-        return None
 
 
 def _aware(value: str) -> dt.datetime | None:

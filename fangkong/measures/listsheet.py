@@ -9,13 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fangkong.audit.models import AccessKind
-from fangkong.audit.services import access_record
+from fangkong.audit.exports import logged_list_sheet, too_many_to_export
 from fangkong.core.actor import Actor
-from fangkong.core.errors import ValidationFailed
 from fangkong.core.roles import Perm
-from fangkong.imports.reports import safe_cell
-from fangkong.screening.sheets import DIRECT_ROWS, streamed_workbook
 
 from .models import Measure
 
@@ -65,32 +61,15 @@ def _values(measure: Measure) -> list[str]:
 
 
 def measure_list_sheet(*, actor: Actor, measures: QuerySet[Measure], region_code: str) -> str:
-    """Write the measures to a temporary .xlsx file and return its path; the download is
-    logged. A list longer than a sheet written while the user waits is refused: narrowed by
-    region or status it fits."""
+    """The measures as a masked sheet (a temporary .xlsx file's path); the download is logged.
+    A list longer than one download holds is refused: narrowed by region or status it fits."""
     actor.require(Perm.MEASURES_VIEW)
     actor.require(Perm.PEOPLE_EXPORT)
-    total = measures.count()
-    if total > DIRECT_ROWS:
-        raise ValidationFailed(
-            _("共 %(n)s 人，超过一次导出的 %(limit)s 人：请按地区或状态缩小范围后再导出")
-            % {"n": f"{total:,}", "limit": f"{DIRECT_ROWS:,}"}
-        )
-    path, workbook, sheet = streamed_workbook(_("管控人员"), _columns())
-    count = 0
-    for count, measure in enumerate(measures.iterator(chunk_size=2000), start=1):
-        for col, value in enumerate(_values(measure)):
-            if value:
-                sheet.write_string(count, col, str(safe_cell(value)))
-    sheet.freeze_panes(1, 0)
-    workbook.close()
-    access_record(
-        actor=actor,
-        kind=AccessKind.EXPORT,
-        purpose=str(MEASURES_PURPOSE),
-        region_code=region_code,
-        subject=_("管控人员名单（脱敏）"),
-        fields=["name", "document_number", "phone"],
-        row_count=count,
-    )
-    return path
+    refusal = too_many_to_export(measures.count())
+    if refusal is not None:
+        raise refusal
+    return logged_list_sheet(
+        actor=actor, title=_("管控人员"), columns=_columns(),
+        rows=(_values(m) for m in measures.iterator(chunk_size=2000)),
+        subject=_("管控人员名单（脱敏）"), purpose=str(MEASURES_PURPOSE), region_code=region_code,
+    )  # fmt: skip

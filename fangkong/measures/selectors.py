@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from fangkong.core.actor import Actor
 from fangkong.core.errors import NotFound
+from fangkong.core.params import day_bounds
 from fangkong.regions.models import Level, Region
 
 from .access import measures_for, sites_for
@@ -104,12 +105,6 @@ def decorate_placements(rows: list[Placement], today: dt.date | None = None) -> 
     return rows
 
 
-def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """A local day as an aware range, so date filters use the timestamp indexes."""
-    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-    return start, start + dt.timedelta(days=1)
-
-
 def overview(*, actor: Actor) -> dict[str, Any]:
     qs = measures_for(actor)
     counties = Region.objects.filter(
@@ -118,7 +113,7 @@ def overview(*, actor: Actor) -> dict[str, Any]:
     if actor.region.level > Level.COUNTY:
         counties = Region.objects.filter(code=actor.region.code[:6])
     today = timezone.localdate()
-    start, end = _day_bounds(today)
+    start, end = day_bounds(today)
     care, by_county = care_by_county(qs, counties=list(counties), today=today)
     flags = {
         "blocked": sum(row["blocked"] for row in by_county),

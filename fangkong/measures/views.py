@@ -16,13 +16,14 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core.categories import PersonCategory
 from fangkong.core.decorators import actor_required
+from fangkong.core.downloads import sheet_download
 from fangkong.core.errors import ValidationFailed
 from fangkong.core.flash import flash_errors
+from fangkong.core.params import name_param
 from fangkong.core.roles import Perm
 from fangkong.labtests.services import nat_result_record
 from fangkong.policies.models import MeasureType
 from fangkong.regions.selectors import region_child_choices, region_get
-from fangkong.screening.sheets import sheet_download
 
 from .access import measure_get, sites_for
 from .checkins import checkin_link_issue, checkin_record, missed_checkins
@@ -66,7 +67,7 @@ def _list_filters(request) -> dict:
         "category": query.get("category", ""),
         "measure_type": query.get("type", ""),
         "region": region_get(actor=actor, code=code) if code else None,
-        "name": query.get("q", "").strip()[:30],
+        "name": name_param(query.get("q")),
     }
 
 

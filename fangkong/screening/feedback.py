@@ -20,13 +20,13 @@ from django.utils.translation import gettext_lazy
 
 from fangkong.audit.services import access_record
 from fangkong.core.actor import Actor
+from fangkong.core.downloads import DIRECT_ROWS, streamed_workbook, temporary_xlsx
 from fangkong.imports.reports import ERROR_COLUMN, error_report_to, safe_cell
 
 from .listsheet import Labels, Progress, too_long_to_wait
 from .models import MergeKind, ScreeningBatch, ScreeningRecord, SheetKind
 from .rows import IDENTIFIER_FIELDS, SYNONYMS
 from .selectors import invalid_records, records_visible
-from .sheets import DIRECT_ROWS, streamed_workbook, temporary_xlsx
 
 # Not translated: the sheet goes back to the sender (the province) beside its own Chinese columns.
 RESULT_COLUMNS = [

@@ -15,13 +15,13 @@ from fangkong.audit.models import AccessKind
 from fangkong.audit.services import access_record
 from fangkong.core.actor import Actor
 from fangkong.core.categories import PersonCategory
+from fangkong.core.downloads import DIRECT_ROWS, streamed_workbook
 from fangkong.core.errors import ValidationFailed
 from fangkong.core.identity import mask_document, mask_mobile, mask_name
 from fangkong.core.roles import Perm
 from fangkong.imports.reports import safe_cell
 
 from .models import Outcome, ScreeningRecord, Status
-from .sheets import DIRECT_ROWS, streamed_workbook
 
 CHUNK = 2000
 RECORDS_PURPOSE = gettext_lazy("导出核查名单跟踪核查")

@@ -19,12 +19,12 @@ from django.utils.translation import gettext_lazy
 from fangkong.audit.models import AccessKind
 from fangkong.audit.services import access_record, audit_record
 from fangkong.core.actor import Actor
+from fangkong.core.downloads import streamed_workbook
 from fangkong.core.errors import NotFound, ValidationFailed
 from fangkong.core.roles import Perm
 from fangkong.people.services import purpose_errors
 
 from .models import OutgoingRepush
-from .sheets import streamed_workbook
 
 PAGE_SIZE = 50
 MARK_LIMIT = 200

@@ -1,4 +1,4 @@
-"""Sheets too long to write while their user waits (sheets.DIRECT_ROWS): a big list's feedback
+"""Sheets too long to write while their user waits (DIRECT_ROWS): a big list's feedback
 sheet or rows needing correction, a long record list. The request records a SheetJob; the task
 worker writes the file to private storage, counting its rows as it goes; the user who asked
 downloads it, each download written to the access log like a direct one. Only that user sees
@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core.actor import Actor
+from fangkong.core.downloads import MAX_ROWS
 from fangkong.core.errors import NotFound, ValidationFailed
 from fangkong.core.roles import Perm
 from fangkong.imports.retention import strays_remove
@@ -28,7 +29,6 @@ from .feedback import BATCH_SHEETS
 from .links import TABS
 from .listsheet import RECORDS_PURPOSE, record_list_logged, write_record_list
 from .models import ScreeningBatch, SheetJob, SheetKind, SheetStatus
-from .sheets import MAX_ROWS
 
 
 def sheet_dir() -> Path:

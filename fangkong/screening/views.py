@@ -14,6 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from fangkong.core.categories import PersonCategory
 from fangkong.core.decorators import actor_required
+from fangkong.core.downloads import DIRECT_ROWS, sheet_download
 from fangkong.core.errors import NotFound, ValidationFailed
 from fangkong.core.flash import flash_errors
 from fangkong.core.roles import Perm
@@ -29,7 +30,6 @@ from .importer import MAPPING_KIND, REFUSED_NO_HEADER, REFUSED_REPEATED
 from .links import records_url
 from .models import SheetKind, Source
 from .params import opened_at, page_number, region_param
-from .sheets import DIRECT_ROWS, sheet_download
 from .tasks import import_list
 
 

@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.core.decorators import actor_required
+from fangkong.core.downloads import sheet_download
 from fangkong.core.errors import ValidationFailed
 from fangkong.core.flash import flash_errors
 from fangkong.core.roles import Perm
 
 from .params import page_number
 from .repushes import repush_page, repush_sheet, repushes_mark_sent
-from .sheets import sheet_download
 
 
 def _listing(data) -> dict[str, str]:

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fangkong.core.decorators import actor_required
+from fangkong.core.downloads import sheet_download
 from fangkong.core.errors import NotFound, ValidationFailed
 from fangkong.core.flash import flash_errors
 from fangkong.core.roles import Perm
@@ -25,7 +26,6 @@ from .sheetjobs import (
     sheet_job_get,
     sheet_jobs_mine,
 )
-from .sheets import sheet_download
 
 
 @require_POST

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fangkong.core.decorators import actor_required
+from fangkong.core.downloads import DIRECT_ROWS, sheet_download
 from fangkong.core.errors import ValidationFailed
 from fangkong.core.flash import flash_errors, form_errors
 from fangkong.core.roles import Perm
@@ -25,7 +26,6 @@ from .links import records_url, status_tabs
 from .listsheet import RECORDS_PURPOSE, record_list_sheet
 from .params import opened_at, page_number, record_filters, region_param, region_trail
 from .reveal import record_reveal
-from .sheets import DIRECT_ROWS, sheet_download
 
 
 @actor_required(Perm.SCREENING_VIEW)

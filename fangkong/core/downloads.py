@@ -1,6 +1,6 @@
-"""The .xlsx files screening writes for download (the feedback sheet, record lists): written
-row by row in constant memory to a temporary file, sent and removed; or, when too long to
-write while the user waits, by the task worker to private storage (sheetjobs.py)."""
+"""Sheets written for download: row by row in constant memory to a temporary file, sent and
+removed; or, when too long to write while the user waits, by the task worker to private
+storage (screening/sheetjobs.py)."""
 
 from __future__ import annotations
 

@@ -11,9 +11,11 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from fangkong.core.actor import Actor
+from fangkong.core.params import day_bounds
 from fangkong.core.roles import Perm
+from fangkong.regions.models import Region
 
-from .models import Arrival, ArrivalObligation, ArrivalStatus, ObligationStatus
+from .models import Arrival, ArrivalObligation, ArrivalSource, ArrivalStatus, ObligationStatus
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -31,18 +33,44 @@ DEADLINE_KINDS = ("arrival_test", "sample_on_site", "village_verification", "fev
                   "hospital_transfer", "centralised_quarantine", "await_site")  # fmt: skip
 
 
-def arrival_list(*, actor: Actor, status: str = "") -> QuerySet[Arrival]:
+class ArrivalFilters(TypedDict, total=False):
+    """What the arrivals list is narrowed to: a region's subtree, a day of arrival, part of a
+    name, how the arrival became known."""
+
+    region: Region | None
+    day: dt.date | None
+    name: str
+    source: str
+
+
+def _arrivals(actor: Actor, filters: ArrivalFilters) -> QuerySet[Arrival]:
     actor.require(Perm.ARRIVALS_VIEW)
-    arrivals = Arrival.objects.visible_to(actor).select_related("person", "region")
+    arrivals = Arrival.objects.visible_to(actor)
+    if (region := filters.get("region")) is not None:
+        arrivals = arrivals.filter(region__code__startswith=region.code)
+    if (day := filters.get("day")) is not None:
+        start, end = day_bounds(day)
+        arrivals = arrivals.filter(arrived_at__gte=start, arrived_at__lt=end)
+    if name := filters.get("name"):
+        arrivals = arrivals.filter(person__name__contains=name)
+    if (source := filters.get("source")) in ArrivalSource.values:
+        arrivals = arrivals.filter(source=source)
+    return arrivals
+
+
+def arrival_list(
+    *, actor: Actor, status: str = "", filters: ArrivalFilters | None = None
+) -> QuerySet[Arrival]:
+    arrivals = _arrivals(actor, filters or {}).select_related("person", "region")
     if status:
         arrivals = arrivals.filter(status=status)
     return arrivals
 
 
-def arrival_counts(*, actor: Actor) -> dict[str, int]:
-    """The actor's arrivals by status, for the list's tabs: one query."""
-    actor.require(Perm.ARRIVALS_VIEW)
-    return Arrival.objects.visible_to(actor).aggregate(
+def arrival_counts(*, actor: Actor, filters: ArrivalFilters | None = None) -> dict[str, int]:
+    """The actor's arrivals (narrowed by the list's filters) by status, for the list's tabs:
+    one query."""
+    return _arrivals(actor, filters or {}).aggregate(
         open=Count("id", filter=Q(status=ArrivalStatus.OPEN)),
         closed=Count("id", filter=Q(status=ArrivalStatus.CLOSED)),
         all=Count("id"),

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import views, views_list
 
 app_name = "arrivals"
 urlpatterns = [
-    path("", views.arrivals, name="list"),
+    path("", views_list.arrivals, name="list"),
+    path("sheet.xlsx", views_list.arrivals_sheet, name="list_sheet"),
     path("overdue/", views.overdue, name="overdue"),
     path("monitoring/", views.monitoring, name="monitoring"),
     path("monitoring/<int:obligation_id>/", views.monitoring_day, name="monitoring_day"),

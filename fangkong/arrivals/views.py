@@ -8,7 +8,6 @@ from decimal import Decimal, InvalidOperation
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,12 +30,10 @@ from fangkong.core.roles import Perm
 from fangkong.core.text import list_text
 from fangkong.regions.models import Level, Region
 
-from .models import ArrivalStatus, TravelMode
+from .models import TravelMode
 from .places import place_name
 from .selectors import (
-    arrival_counts,
     arrival_get,
-    arrival_list,
     arrival_obligations,
     monitoring_calendar,
     monitoring_due,
@@ -167,20 +164,6 @@ def qr_svg(request, scope: str):
     url = request.build_absolute_uri(reverse("arrivals:report", args=[scope]))
     svg = segno.make(url, error="m").svg_inline(scale=6, border=2)
     return HttpResponse(svg, content_type="image/svg+xml")
-
-
-@actor_required(Perm.ARRIVALS_VIEW)
-def arrivals(request):
-    """The arrivals in the actor's region, newest first, 50 a page: those still followed up
-    (管理中), those closed, or all."""
-    status = request.GET.get("status", ArrivalStatus.OPEN)
-    status = status if status in (*ArrivalStatus.values, "all") else ArrivalStatus.OPEN
-    listed = arrival_list(actor=request.actor, status="" if status == "all" else status)
-    counts = arrival_counts(actor=request.actor)
-    paginator = Paginator(listed, PAGE_SIZE)
-    paginator.count = counts[status]  # counted with the tabs: not counted again
-    page = paginator.get_page(request.GET.get("page"))
-    return render(request, "arrivals/list.html", {"page": page, "status": status, "counts": counts})
 
 
 @actor_required(Perm.ARRIVALS_VIEW)

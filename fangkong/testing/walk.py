@@ -10,6 +10,8 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 # Leaving, switching language and static files are not pages of the platform.
 SKIPPED = re.compile(r"^/(accounts/logout|i18n|static|media)/")
+# Files to download (sheets, documents) are not pages either.
+DOWNLOADS = re.compile(r"\.(xlsx|xls|docx|csv|pdf)$")
 # The test client's host and a live test server's.
 OWN_HOSTS = ("testserver", "localhost", "127.0.0.1")
 
@@ -41,7 +43,7 @@ def page_links(page_url: str, html: str) -> list[str]:
         if parts.netloc and parts.hostname not in OWN_HOSTS:
             continue
         url = parts.path + (f"?{parts.query}" if parts.query else "")
-        if url.startswith("/") and not SKIPPED.match(url):
+        if url.startswith("/") and not SKIPPED.match(url) and not DOWNLOADS.search(parts.path):
             found.append(url)
     return found
 

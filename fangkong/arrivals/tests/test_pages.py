@@ -103,3 +103,58 @@ def test_a_place_name_leaves_out_the_division_datas_placeholders(world):
         assert place_name("420106") == "湖北省 武汉市 武昌区"
     finally:
         forget_places()  # the names held in process must not outlive this test's regions
+
+
+def _listed(html):
+    return re.findall(r'href="/arrivals/(\d+)/"', html)
+
+
+def test_filters_narrow_the_list_and_its_counts(client, world):
+    near, far = _arrivals(world, 2)
+    Arrival.objects.filter(pk=far.pk).update(
+        arrived_at=timezone.now() - dt.timedelta(days=3), source="self_report"
+    )
+    client.force_login(world.user("county_operator"))
+    url = reverse("arrivals:list")
+    day = timezone.localdate(timezone.now() - dt.timedelta(days=3)).isoformat()
+    on_day, _ = _page(client, f"{url}?day={day}")
+    assert _listed(on_day) == [str(far.pk)] and "管理中 1" in on_day
+    by_source, _ = _page(client, f"{url}?source=checkpoint")
+    assert _listed(by_source) == [str(near.pk)]
+    by_name, _ = _page(client, f"{url}?q={near.person.name}")
+    assert _listed(by_name) == [str(near.pk)]
+    township = world.home_village.parent
+    in_township, _ = _page(client, f"{url}?region={township.code}&status=all")
+    assert sorted(_listed(in_township)) == sorted([str(near.pk), str(far.pk)])
+    tabs = re.findall(r'<a class="tab[^"]*" href="\?([^"]+)"', in_township)
+    assert all(f"region={township.code}" in tab for tab in tabs) and len(tabs) == 3
+    assert client.get(url, {"region": world.other_county.code}).status_code == 404
+
+
+def test_the_list_downloads_masked_in_scope_and_logged(client, world):
+    import io
+
+    import openpyxl
+
+    from fangkong.audit.models import AccessEntry
+
+    mine = _arrivals(world, 1)[0]
+    elsewhere = world.first_village_in(world.other_county)
+    other = open_arrival(
+        person_in(elsewhere, name="外县来返"), elsewhere, arrived_at=timezone.now()
+    )
+    client.force_login(world.user("county_operator"))
+    response = client.get(reverse("arrivals:list_sheet"), {"status": "all"})
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    rows = [[c.value for c in row] for row in book.active.iter_rows()]
+    assert rows[0][:4] == ["姓名", "证件号码", "手机号", "来源地"]
+    assert [r[0] for r in rows[1:]] == [mine.person.masked_name]
+    assert rows[1][3] == "湖北省 武汉市 武昌区" and other.person.masked_name not in str(rows)
+    assert mine.person.document_number not in str(rows)
+    entry = AccessEntry.objects.get()
+    assert entry.kind == "export" and entry.row_count == 1
+    client.force_login(world.user("grid_worker"))
+    assert "sheet.xlsx" not in client.get(reverse("arrivals:list")).content.decode()
+    assert client.get(reverse("arrivals:list_sheet")).status_code == 403
+    assert AccessEntry.objects.count() == 1

@@ -9,9 +9,11 @@ from ninja import Router, Schema, Status
 from fangkong.core.actor import Actor
 from fangkong.core.http import ActorRequest
 from fangkong.core.paging import api_page
+from fangkong.core.params import name_param
 from fangkong.core.roles import Perm
 from fangkong.core.schemas import MaskedPersonOut, RegionCodeOut
 from fangkong.people.models import Person
+from fangkong.regions.selectors import region_get
 
 from .access import measure_get, site_get
 from .placements import placement_transfer
@@ -76,13 +78,23 @@ class MeasurePage(Schema):
 
 @router.get("", response=MeasurePage, summary="Measures in the caller's scope, 100 a page")
 def list_measures(
-    request: ActorRequest, status: str = "running", category: str = "", page: int = 1
+    request: ActorRequest,
+    status: str = "running",
+    category: str = "",
+    measure_type: str = "",
+    region: str = "",
+    q: str = "",
+    page: int = 1,
 ):
-    """Running ones by default (?status= one status); newest first; `count` and `pages` say
-    how many there are."""
+    """Running ones by default (?status= one status); narrowed as on the list page by the
+    person's category, the `measure_type`, a `region` code (outside the caller's scope: 404)
+    and part of a name (`q`); `count` and `pages` say how many there are."""
     actor: Actor = request.actor
     actor.require(Perm.MEASURES_VIEW)
-    listed = measure_list(actor=actor, status=status, category=category)
+    listed = measure_list(
+        actor=actor, status=status, category=category, measure_type=measure_type,
+        region=region_get(actor=actor, code=region) if region else None, name=name_param(q),
+    )  # fmt: skip
     return api_page(listed, page, API_PAGE_SIZE)
 
 

@@ -89,3 +89,22 @@ def test_only_roles_that_may_export_see_and_use_the_download(client, world, meas
     assert not AccessEntry.objects.exists()
     client.force_login(world.user("county_operator"))
     assert "list/sheet.xlsx" in client.get(reverse("measures:list")).content.decode()
+
+
+def test_the_api_list_takes_the_same_filters(client, world, measures):
+    client.force_login(world.user("hq"))
+
+    def listed(**query):
+        body = client.get("/api/v1/measures", query).json()
+        return sorted(m["id"] for m in body["results"])
+
+    assert listed(region=world.home_county.code) == sorted(
+        [measures["close"].pk, measures["secondary"].pk]
+    )
+    assert listed(category="close_contact", region=world.other_county.code) == [
+        measures["theirs"].pk
+    ]
+    assert measures["secondary"].pk in listed(q=measures["secondary"].person.name)
+    client.force_login(world.user("county_operator"))
+    response = client.get("/api/v1/measures", {"region": world.other_county.code})
+    assert response.status_code == 404

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fangkong.audit.exports import logged_list_sheet, too_many_to_export
+from fangkong.audit.exports import logged_list_sheet
 from fangkong.core.actor import Actor
 from fangkong.core.roles import Perm
 
@@ -50,12 +50,9 @@ def arrival_list_sheet(*, actor: Actor, arrivals: QuerySet[Arrival], region_code
     A list longer than one download holds is refused: narrowed by day or region it fits."""
     actor.require(Perm.ARRIVALS_VIEW)
     actor.require(Perm.PEOPLE_EXPORT)
-    refusal = too_many_to_export(arrivals.count())
-    if refusal is not None:
-        raise refusal
     results = {"negative": _("阴性"), "positive": _("阳性")}
     return logged_list_sheet(
-        actor=actor, title=_("来返人员"), columns=_columns(),
-        rows=(_values(a, results) for a in arrivals.iterator(chunk_size=2000)),
-        subject=_("来返人员名单（脱敏）"), purpose=str(ARRIVALS_PURPOSE), region_code=region_code,
+        actor=actor, listed=arrivals, values=lambda arrival: _values(arrival, results),
+        title=_("来返人员"), columns=_columns(), subject=_("来返人员名单（脱敏）"),
+        purpose=str(ARRIVALS_PURPOSE), region_code=region_code,
     )  # fmt: skip

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
 from fangkong.core.decorators import actor_required
-from fangkong.core.downloads import sheet_download
-from fangkong.core.errors import ValidationFailed
-from fangkong.core.flash import flash_errors
+from fangkong.core.downloads import sheet_or_back
 from fangkong.core.params import day_param, name_param
 from fangkong.core.roles import Perm
 from fangkong.regions.selectors import region_child_choices, region_get
@@ -59,16 +57,12 @@ def arrivals(request):
 def arrivals_sheet(request):
     actor, status, filters = request.actor, _status(request), _filters(request)
     region = filters["region"]
-    try:
-        path = arrival_list_sheet(
-            actor=actor,
-            arrivals=arrival_list(
-                actor=actor, status="" if status == "all" else status, filters=filters
-            ),
-            region_code=region.code if region else actor.scope_prefix,
-        )
-    except ValidationFailed as exc:
-        flash_errors(request, exc)
-        query = request.GET.urlencode()
-        return redirect(reverse("arrivals:list") + (f"?{query}" if query else ""))
-    return sheet_download(path, f"来返人员-{timezone.localdate():%Y%m%d}.xlsx")
+    listed = arrival_list(actor=actor, status="" if status == "all" else status, filters=filters)
+    return sheet_or_back(
+        request,
+        lambda: arrival_list_sheet(
+            actor=actor, arrivals=listed, region_code=region.code if region else actor.scope_prefix
+        ),
+        filename=f"来返人员-{timezone.localdate():%Y%m%d}.xlsx",
+        back=reverse("arrivals:list"),
+    )

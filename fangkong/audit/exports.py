@@ -3,8 +3,10 @@ DIRECT_ROWS rows written while the user waits, and each download written to the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable
+from typing import TypeVar
 
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from fangkong.core.actor import Actor
@@ -16,6 +18,7 @@ from .models import AccessKind
 from .services import access_record
 
 MASKED_FIELDS = ["name", "document_number", "phone"]
+M = TypeVar("M", bound=Model)
 
 
 def too_many_to_export(total: int) -> ValidationFailed | None:
@@ -31,19 +34,24 @@ def too_many_to_export(total: int) -> ValidationFailed | None:
 def logged_list_sheet(
     *,
     actor: Actor,
+    listed: QuerySet[M],
+    values: Callable[[M], list[str]],
     title: str,
     columns: list[str],
-    rows: Iterable[list[str]],
     subject: str,
     purpose: str,
     region_code: str,
 ) -> str:
-    """Write the rows under `columns` to a temporary .xlsx file, log the download and return
-    the file's path. Cells that start like a formula are neutralised."""
+    """Write `values` of each listed object under `columns` to a temporary .xlsx file, log
+    the download and return the file's path. A list longer than one download holds is
+    refused (ValidationFailed). Cells that start like a formula are neutralised."""
+    refusal = too_many_to_export(listed.count())
+    if refusal is not None:
+        raise refusal
     path, workbook, sheet = streamed_workbook(title, columns)
     count = 0
-    for count, values in enumerate(rows, start=1):
-        for col, value in enumerate(values):
+    for count, item in enumerate(listed.iterator(chunk_size=2000), start=1):
+        for col, value in enumerate(values(item)):
             if value:
                 sheet.write_string(count, col, str(safe_cell(value)))
     sheet.freeze_panes(1, 0)

@@ -5,11 +5,16 @@ storage (screening/sheetjobs.py)."""
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import xlsxwriter
-from django.http import FileResponse
+from django.http import FileResponse, HttpRequest, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from xlsxwriter.worksheet import Worksheet
+
+from .errors import ValidationFailed
+from .flash import flash_errors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A sheet of up to this many rows is written while the user waits (about two seconds here); a
@@ -54,3 +59,17 @@ def sheet_download(path: str, filename: str, *, keep: bool = False) -> FileRespo
     if not keep:
         Path(path).unlink(missing_ok=True)  # the open handle keeps the data until sent
     return response
+
+
+def sheet_or_back(
+    request: HttpRequest, write: Callable[[], str], *, filename: str, back: str
+) -> HttpResponseBase:
+    """Send the sheet `write` makes; when it refuses (a list too long, say), go back to the
+    list at `back`, its query kept, with the reason shown."""
+    try:
+        path = write()
+    except ValidationFailed as exc:
+        flash_errors(request, exc)
+        query = request.GET.urlencode()
+        return HttpResponseRedirect(back + (f"?{query}" if query else ""))
+    return sheet_download(path, filename)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fangkong.audit.exports import logged_list_sheet, too_many_to_export
+from fangkong.audit.exports import logged_list_sheet
 from fangkong.core.actor import Actor
 from fangkong.core.roles import Perm
 
@@ -65,11 +65,7 @@ def measure_list_sheet(*, actor: Actor, measures: QuerySet[Measure], region_code
     A list longer than one download holds is refused: narrowed by region or status it fits."""
     actor.require(Perm.MEASURES_VIEW)
     actor.require(Perm.PEOPLE_EXPORT)
-    refusal = too_many_to_export(measures.count())
-    if refusal is not None:
-        raise refusal
     return logged_list_sheet(
-        actor=actor, title=_("管控人员"), columns=_columns(),
-        rows=(_values(m) for m in measures.iterator(chunk_size=2000)),
+        actor=actor, listed=measures, values=_values, title=_("管控人员"), columns=_columns(),
         subject=_("管控人员名单（脱敏）"), purpose=str(MEASURES_PURPOSE), region_code=region_code,
     )  # fmt: skip

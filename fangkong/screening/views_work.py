@@ -244,4 +244,5 @@ def overdue(request):
     actor = request.actor
     page = selectors.overdue_page(actor=actor, page=page_number(request))
     decorate(page["records"], page["now"])
+    page["can_export"] = actor.can(Perm.SCREENING_MANAGE)
     return render(request, "screening/overdue.html", page)

@@ -64,3 +64,23 @@ def test_overdue_shows_on_read_and_escalates_to_the_level_above(
     assert Notification.objects.filter(kind="screening.escalated").count() == 2
     assert ChangeEntry.objects.filter(action="screening.record.escalated").count() == 2
     assert "escalated 0" in capsys.readouterr().out.splitlines()[-1]
+
+
+def test_the_overdue_list_leads_its_managers_to_the_overdue_records_download(
+    run_import, client, world, time_machine
+):
+    from django.urls import reverse
+
+    time_machine.move_to(dt.datetime(2022, 1, 10, 9, 0, tzinfo=dt.UTC), tick=False)
+    run_import(csv_bytes([HEADER, row(1, "张三", ID_A, address="吉首市峒河街道峒河社区")]))
+    link = reverse("screening:records") + "?status=overdue"
+    client.force_login(world.user("county_operator"))
+    assert link not in client.get(reverse("screening:overdue")).content.decode()  # none yet
+    time_machine.move_to(dt.datetime(2022, 1, 11, 9, 30, tzinfo=dt.UTC), tick=False)
+    client.force_login(world.user("county_operator"))  # a day idle signed the user out
+    assert link in client.get(reverse("screening:overdue")).content.decode()
+    listed = client.get(link)
+    assert len(listed.context["records"]) == 1
+    assert reverse("screening:records_sheet") in listed.content.decode()
+    client.force_login(world.user("grid_worker"))
+    assert link not in client.get(reverse("screening:overdue")).content.decode()

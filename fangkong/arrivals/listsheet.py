@@ -5,13 +5,14 @@ is written to the access log."""
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fangkong.audit.exports import logged_list_sheet
 from fangkong.core.actor import Actor
+from fangkong.core.downloads import local_minute
 from fangkong.core.roles import Perm
+from fangkong.labtests.models import Result
 
 from .models import Arrival
 from .places import place_name
@@ -27,22 +28,23 @@ def _columns() -> list[str]:
     ]  # fmt: skip
 
 
-def _local(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
-def _values(arrival: Arrival, results: dict[str, str]) -> list[str]:
+def _values(arrival: Arrival) -> list[str]:
     person = arrival.person
     return [
         person.masked_name, person.masked_document, person.masked_phone,
         place_name(arrival.origin_code),
         "，".join(place_name(str(code)) for code in arrival.itinerary or []),
         arrival.get_travel_mode_display() if arrival.travel_mode else "",
-        arrival.travel_number, _local(arrival.arrived_at), arrival.region.name, arrival.address,
-        arrival.get_health_code_display(), _local(arrival.nat_sampled_at),
-        results.get(arrival.nat_result, arrival.nat_result), arrival.get_verdict_display(),
+        arrival.travel_number, local_minute(arrival.arrived_at), arrival.region.name,
+        arrival.address,
+        arrival.get_health_code_display(), local_minute(arrival.nat_sampled_at),
+        _result_label(arrival.nat_result), arrival.get_verdict_display(),
         arrival.get_status_display(), arrival.get_source_display(),
     ]  # fmt: skip
+
+
+def _result_label(result: str) -> str:
+    return str(Result(result).label) if result in Result.values else result
 
 
 def arrival_list_sheet(*, actor: Actor, arrivals: QuerySet[Arrival], region_code: str) -> str:
@@ -50,9 +52,8 @@ def arrival_list_sheet(*, actor: Actor, arrivals: QuerySet[Arrival], region_code
     A list longer than one download holds is refused: narrowed by day or region it fits."""
     actor.require(Perm.ARRIVALS_VIEW)
     actor.require(Perm.PEOPLE_EXPORT)
-    results = {"negative": _("阴性"), "positive": _("阳性")}
     return logged_list_sheet(
-        actor=actor, listed=arrivals, values=lambda arrival: _values(arrival, results),
+        actor=actor, listed=arrivals, values=_values,
         title=_("来返人员"), columns=_columns(), subject=_("来返人员名单（脱敏）"),
         purpose=str(ARRIVALS_PURPOSE), region_code=region_code,
     )  # fmt: skip

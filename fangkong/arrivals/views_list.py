@@ -11,7 +11,7 @@ from fangkong.core.decorators import actor_required
 from fangkong.core.downloads import sheet_or_back
 from fangkong.core.params import day_param, name_param
 from fangkong.core.roles import Perm
-from fangkong.regions.selectors import region_child_choices, region_get
+from fangkong.regions.selectors import region_child_choices, region_or_none
 
 from .listsheet import arrival_list_sheet
 from .models import ArrivalSource, ArrivalStatus
@@ -24,7 +24,7 @@ def _filters(request) -> ArrivalFilters:
     """The list's filters from the query; a region the actor does not see is NotFound."""
     query, code = request.GET, request.GET.get("region", "")
     return {
-        "region": region_get(actor=request.actor, code=code) if code else None,
+        "region": region_or_none(request.actor, code),
         "day": day_param(query.get("day")),
         "name": name_param(query.get("q")),
         "source": query.get("source", ""),

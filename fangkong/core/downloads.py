@@ -4,6 +4,7 @@ storage (screening/sheetjobs.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import xlsxwriter
 from django.http import FileResponse, HttpRequest, HttpResponseRedirect
 from django.http.response import HttpResponseBase
+from django.utils import timezone
 from xlsxwriter.worksheet import Worksheet
 
 from .errors import ValidationFailed
@@ -22,6 +24,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DIRECT_ROWS = 20_000
 # One worksheet holds 1,048,576 rows, the header included.
 MAX_ROWS = 1_048_575
+
+
+def local_minute(moment: dt.datetime | None) -> str:
+    """A moment as a sheet's cell shows it: local time to the minute, blank when unknown."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def temporary_xlsx() -> str:

@@ -13,7 +13,7 @@ from fangkong.core.params import name_param
 from fangkong.core.roles import Perm
 from fangkong.core.schemas import MaskedPersonOut, RegionCodeOut
 from fangkong.people.models import Person
-from fangkong.regions.selectors import region_get
+from fangkong.regions.selectors import region_or_none
 
 from .access import measure_get, site_get
 from .placements import placement_transfer
@@ -93,7 +93,7 @@ def list_measures(
     actor.require(Perm.MEASURES_VIEW)
     listed = measure_list(
         actor=actor, status=status, category=category, measure_type=measure_type,
-        region=region_get(actor=actor, code=region) if region else None, name=name_param(q),
+        region=region_or_none(actor, region), name=name_param(q),
     )  # fmt: skip
     return api_page(listed, page, API_PAGE_SIZE)
 

@@ -5,12 +5,12 @@ written to the access log."""
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fangkong.audit.exports import logged_list_sheet
 from fangkong.core.actor import Actor
+from fangkong.core.downloads import local_minute
 from fangkong.core.roles import Perm
 
 from .models import Measure
@@ -36,10 +36,6 @@ def _columns() -> list[str]:
     ]
 
 
-def _local(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
 def _values(measure: Measure) -> list[str]:
     person, site, room = measure.person, measure.site, measure.room
     place = f"{site.name} {room.number if room else ''}".strip() if site else ""
@@ -52,9 +48,9 @@ def _values(measure: Measure) -> list[str]:
         place,
         measure.region.name,
         measure.get_status_display(),
-        _local(measure.started_at),
-        _local(measure.stage_ends_at),
-        _local(measure.planned_end_at),
+        local_minute(measure.started_at),
+        local_minute(measure.stage_ends_at),
+        local_minute(measure.planned_end_at),
         measure.next_test_due.isoformat() if measure.next_test_due else "",
         measure.blocked_reason,
     ]

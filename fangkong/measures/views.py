@@ -22,7 +22,7 @@ from fangkong.core.params import name_param
 from fangkong.core.roles import Perm
 from fangkong.labtests.services import nat_result_record
 from fangkong.policies.models import MeasureType
-from fangkong.regions.selectors import region_child_choices, region_get
+from fangkong.regions.selectors import region_child_choices, region_or_none
 
 from .access import measure_get, sites_for
 from .checkins import checkin_link_issue, checkin_record, missed_checkins
@@ -65,7 +65,7 @@ def _list_filters(request) -> dict:
         "status": query.get("status", "running"),
         "category": query.get("category", ""),
         "measure_type": query.get("type", ""),
-        "region": region_get(actor=actor, code=code) if code else None,
+        "region": region_or_none(actor, code),
         "name": name_param(query.get("q")),
     }
 

@@ -50,6 +50,12 @@ def region_children(*, actor: Actor, region: Region) -> list[Region]:
     return children
 
 
+def region_or_none(actor: Actor, code: str) -> Region | None:
+    """The region of a code the actor sees (NotFound otherwise), or None without a code: a
+    list narrowed to a region by a query parameter."""
+    return region_get(actor=actor, code=code) if code else None
+
+
 def region_child_choices(*, actor: Actor) -> list[Region]:
     """The regions one level below the actor's own, to narrow a list to one of them."""
     return list(Region.objects.filter(parent=actor.region).order_by("code"))

@@ -18,13 +18,14 @@ from fangkong.core.errors import ValidationFailed
 from fangkong.core.roles import Perm
 from fangkong.imports.jobs import job_create
 from fangkong.imports.models import ImportJob
+from fangkong.regions.selectors import region_or_none
 
 from . import selectors
 from .api_records import router as records_router
 from .feedback import feedback_page
 from .importer import MAPPING_KIND
 from .links import FIGURES as FIGURE_KEYS
-from .params import batch_or_none, region_or_none
+from .params import batch_or_none
 from .repushes import repush_page, repushes_mark_sent
 from .tasks import import_list
 

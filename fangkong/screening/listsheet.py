@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,7 +14,7 @@ from fangkong.audit.models import AccessKind
 from fangkong.audit.services import access_record
 from fangkong.core.actor import Actor
 from fangkong.core.categories import PersonCategory
-from fangkong.core.downloads import DIRECT_ROWS, streamed_workbook
+from fangkong.core.downloads import DIRECT_ROWS, local_minute, streamed_workbook
 from fangkong.core.errors import ValidationFailed
 from fangkong.core.identity import mask_document, mask_mobile, mask_name
 from fangkong.core.roles import Perm
@@ -81,10 +80,6 @@ class Labels:
         self.invalid, self.yes, self.no = _("待更正"), _("是"), _("否")
 
 
-def _local(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
 def _values(row: dict, labels: Labels) -> list[str]:
     return [
         f"#{row['batch_id']} {row['batch__source']}",
@@ -101,7 +96,7 @@ def _values(row: dict, labels: Labels) -> list[str]:
         row["place"],
         row["destination"],
         labels.yes if row["four_clear"] else labels.no,
-        _local(row["deadline"]),
+        local_minute(row["deadline"]),
         row["escalated_to__name"] or "",
     ]
 

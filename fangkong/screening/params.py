@@ -7,7 +7,7 @@ from typing import Any
 
 from fangkong.core.actor import Actor
 from fangkong.regions.models import Region
-from fangkong.regions.selectors import region_breadcrumb, region_get
+from fangkong.regions.selectors import region_breadcrumb, region_or_none
 
 from .links import figure_links, link_region_rows
 from .models import ScreeningBatch
@@ -17,11 +17,6 @@ def region_param(request) -> Region | None:
     """The region a progress page or record list is narrowed to (?region=), or None; one
     the actor does not see is NotFound, like a missing one."""
     return region_or_none(request.actor, request.GET.get("region", ""))
-
-
-def region_or_none(actor: Actor, code: str) -> Region | None:
-    """The region of a code the actor sees (NotFound otherwise), or None without a code."""
-    return region_get(actor=actor, code=code) if code else None
 
 
 def batch_or_none(actor: Actor, pk: int | str | None) -> ScreeningBatch | None:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from fangkong.audit.models import AccessKind
 from fangkong.audit.services import access_record, audit_record
 from fangkong.core.actor import Actor
-from fangkong.core.downloads import streamed_workbook
+from fangkong.core.downloads import local_minute, streamed_workbook
 from fangkong.core.errors import NotFound, ValidationFailed
 from fangkong.core.roles import Perm
 from fangkong.people.services import purpose_errors
@@ -161,15 +161,11 @@ def _sheet_row(item: OutgoingRepush) -> list[str]:
         record.phone,
         item.target_place,
         record.source_place,
-        _local(record.arrived_at),
+        local_minute(record.arrived_at),
         f"#{record.batch_id} {record.batch.get_category_display()} · {record.batch.source}",
         str(record.row_number) if record.row_number else "",
         record.region.name,
         (checker.display_name or checker.username) if checker else "",
-        _local(record.checked_at),
+        local_minute(record.checked_at),
         record.note,
     ]
-
-
-def _local(moment: Any) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""

@@ -22,7 +22,7 @@ from fangkong.core.errors import NotFound, ValidationFailed
 from fangkong.core.roles import Perm
 from fangkong.imports.retention import strays_remove
 from fangkong.regions.models import Region
-from fangkong.regions.selectors import region_get
+from fangkong.regions.selectors import region_or_none
 
 from . import selectors
 from .feedback import BATCH_SHEETS
@@ -131,7 +131,7 @@ def _write(job: SheetJob, actor: Actor, path: str, progress) -> tuple[str, int]:
     records = selectors.record_rows(
         actor=actor,
         batch=job.batch,
-        region=region_get(actor=actor, code=code) if code else None,
+        region=region_or_none(actor, code),
         here=job.filters.get("here", False),
         status=job.filters.get("status", ""),
     )
